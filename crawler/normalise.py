@@ -1,0 +1,114 @@
+"""Normalised text and its fingerprint: what stays the same when only the noise changes."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+logger = logging.getLogger(__name__)
+
+IGNORE_PATTERNS_FILE = Path(__file__).resolve().parent.parent / "data" / "ignore_patterns.txt"
+_ZERO_WIDTH_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060\ufeff]")
+_SPACE_RE = re.compile(r"\s+")
+_LEFTOVER = " |·•/"
+# Full-width punctuation that Chinese text uses on purpose: kept as is (NFKC would make it ASCII).
+_CJK_PUNCTUATION_RE = re.compile("([！（），：；？])")
+
+
+class _MeaningfulTable(dict[int, int | None]):
+    """A `str.translate` table that drops whitespace, punctuation and symbols, learning per char."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        category = unicodedata.category(chr(codepoint))
+        # P* punctuation, Z* separators, S* symbols except Sc currency; Cc/Cf controls (\n, ZWSP)
+        drop = category[0] in "PZ" or category in ("Sm", "Sk", "So", "Cc", "Cf")
+        kept = None if drop or chr(codepoint).isspace() else codepoint
+        self[codepoint] = kept
+        return kept
+
+
+_MEANINGFUL = _MeaningfulTable()
+
+
+def normalise(text: str, ignore: Sequence[str] = ()) -> str:
+    """Return ``text`` folded (NFKC, but Chinese full-width punctuation such as ，：（） kept), with
+    one space per whitespace run and no empty lines.
+
+    Volatile fragments matched by the global patterns (``data/ignore_patterns.txt``) and by the
+    source's own ``ignore`` regexes are deleted line by line; a line left empty or holding only
+    punctuation is dropped.
+    """
+    pattern = _ignore_regex((*global_ignore_patterns(), *ignore))
+    lines = []
+    for raw in _fold(_ZERO_WIDTH_RE.sub("", text)).splitlines():
+        line = _SPACE_RE.sub(" ", raw).strip()
+        if pattern is not None and line:
+            line = _strip_fragments(pattern, line)
+        if line and line.translate(_MEANINGFUL):  # already NFKC: skip meaningful()'s fold
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return text
+    parts = _CJK_PUNCTUATION_RE.split(text)
+    parts[::2] = [unicodedata.normalize("NFKC", part) for part in parts[::2]]
+    return "".join(parts)
+
+
+def _strip_fragments(pattern: re.Pattern[str], line: str) -> str:
+    cleaned, count = pattern.subn("", line)
+    if not count:
+        return line
+    # separators that stood between the removed fragment and the rest ("来源:X | 阅读 12")
+    return _SPACE_RE.sub(" ", cleaned).strip(_LEFTOVER)
+
+
+def meaningful(text: str) -> str:
+    """Return ``text`` without whitespace, punctuation or symbols (currency signs kept).
+
+    Two texts that differ only in spacing, punctuation or full/half-width forms give the same
+    result.
+    """
+    return unicodedata.normalize("NFKC", text).translate(_MEANINGFUL)
+
+
+def fingerprint(text: str) -> str:
+    """Return the SHA-256 hex digest of the meaningful part of ``text``."""
+    return hashlib.sha256(meaningful(text).encode("utf-8")).hexdigest()
+
+
+def global_ignore_patterns(path: Path | str | None = None) -> tuple[str, ...]:
+    """Return the global ignore patterns, one regex per non-comment line of the file."""
+    return _read_patterns(str(path or IGNORE_PATTERNS_FILE))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_patterns(path: str) -> tuple[str, ...]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    stripped = (line.strip() for line in lines)
+    patterns = tuple(line for line in stripped if line and not line.startswith("#"))
+    logger.debug("loaded %d ignore patterns from %s", len(patterns), path)
+    return patterns
+
+
+@functools.lru_cache(maxsize=256)
+def _ignore_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Compile ``patterns`` into one alternation; an invalid one raises ValueError naming it."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad ignore pattern {pattern!r}: {exc}") from exc
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))

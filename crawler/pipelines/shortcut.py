@@ -1,0 +1,37 @@
+"""Decides before extraction what the raw response already tells: 304, 404/410, or the same bytes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crawler.context import CrawlContext
+from crawler.items import Disposition, Snapshot
+from crawler.pipelines import pending
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.storage import Storage
+
+
+class ShortcutPipeline:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ShortcutPipeline:
+        return cls(CrawlContext.of(crawler).storage)
+
+    def process_item(self, item: Snapshot) -> Snapshot:
+        if not pending(item):
+            return item
+        previous = self.storage.document(item.url)
+        item.meta["previous"] = previous
+        if item.gone:
+            item.disposition = Disposition.GONE_ONCE
+        elif item.not_modified:
+            item.disposition = Disposition.UNCHANGED
+        elif (previous is not None and not previous.removed and item.body_hash
+              and previous.body_hash == item.body_hash):
+            item.disposition = Disposition.UNCHANGED
+        return item

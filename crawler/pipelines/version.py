@@ -1,0 +1,41 @@
+"""Diffs a document against its stored version: new, changed, or (whitespace only) unchanged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crawler.context import CrawlContext
+from crawler.diffing import diff_text, new_document_diff
+from crawler.items import Disposition, Snapshot
+from crawler.pipelines import pending
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.storage import Storage
+
+
+class VersionPipeline:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> VersionPipeline:
+        return cls(CrawlContext.of(crawler).storage)
+
+    def process_item(self, item: Snapshot) -> Snapshot:
+        if not pending(item):
+            return item
+        previous = item.meta.get("previous")
+        old = None if previous is None or previous.removed else self.storage.last_text(item.url)
+        if old is None:
+            item.meta["diff"] = new_document_diff(item.text)
+            item.disposition = Disposition.NEW
+            return item
+        diff = diff_text(old, item.text)
+        if diff is None:
+            item.disposition = Disposition.UNCHANGED
+        else:
+            item.meta["diff"] = diff
+            item.disposition = Disposition.CHANGED
+        return item

@@ -1,0 +1,55 @@
+"""Scrapy settings: polite defaults, plus the CRAWLER_* settings of PolicyRadar's own components."""
+
+BOT_NAME = "policyradar"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# -- politeness (per-source overrides come from sources.toml; crawl-wide ones from config.toml) --
+USER_AGENT = "PolicyRadar/0.1 (+https://github.com/policyradar/policyradar)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.5
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50 % around DOWNLOAD_DELAY
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+COOKIES_ENABLED = False  # never a session: logged-in areas are out of bounds
+TELNETCONSOLE_ENABLED = False
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
+RETRY_BACKOFF_MAX = 60.0
+# Items of one response are processed one at a time (cheaper than starting 100 tasks per response).
+CONCURRENT_ITEMS = 1
+LOG_LEVEL = "INFO"
+
+# -- PolicyRadar components --
+CRAWLER_HOME = None  # the home folder; None means POLICYRADAR_HOME or ~/.policyradar
+CRAWLER_RUN_ID = None  # set by `policyradar crawl`; a plain `scrapy crawl` opens its own run
+CONDITIONALGET_ENABLED = True
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.lawful.LoggedInAreaMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.canonical.CanonicalUrlPipeline": 100,
+    "crawler.pipelines.shortcut.ShortcutPipeline": 200,
+    "crawler.pipelines.extract.ExtractPipeline": 300,
+    "crawler.pipelines.normalise.NormalisePipeline": 400,
+    "crawler.pipelines.guard.GuardPipeline": 500,
+    "crawler.pipelines.fingerprint.FingerprintPipeline": 600,
+    "crawler.pipelines.version.VersionPipeline": 700,
+    "crawler.pipelines.store.StorePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.extensions.RunRecorder": 500,
+}

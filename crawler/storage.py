@@ -1,0 +1,425 @@
+"""The only module that touches SQLite: sources, runs, documents, versions, changes and events."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from crawler.items import ChangeKind, Outcome
+from crawler.records import Change, DocumentState, RunSource, from_iso, to_iso, utcnow
+
+if TYPE_CHECKING:
+    from crawler.config import Source
+    from crawler.diffing import Diff
+    from crawler.items import Snapshot
+
+logger = logging.getLogger(__name__)
+
+REMOVE_AFTER_STRIKES = 2
+migrations = Migrations("policyradar")
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY, name TEXT, kind TEXT, url TEXT, marketplace TEXT,
+            language TEXT, enabled INTEGER, updated_at TEXT
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,
+            status TEXT NOT NULL  -- running | finished | interrupted
+        );
+        CREATE TABLE run_sources (
+            run_id INTEGER NOT NULL REFERENCES runs(id), source_id TEXT NOT NULL,
+            outcome TEXT, failed INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,
+            anomalies INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            PRIMARY KEY (run_id, source_id)
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, source_id TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '', published_at TEXT, first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL, etag TEXT, last_modified TEXT, body_hash TEXT,
+            fingerprint TEXT, length INTEGER NOT NULL DEFAULT 0, version_id INTEGER,
+            gone_strikes INTEGER NOT NULL DEFAULT 0, gone_run_id INTEGER, removed_at TEXT
+        );
+        CREATE INDEX documents_source ON documents(source_id);
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
+            run_id INTEGER, fetched_at TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '', text TEXT NOT NULL
+        );
+        CREATE INDEX versions_document ON versions(document_id);
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
+            source_id TEXT NOT NULL, run_id INTEGER, kind TEXT NOT NULL,
+            detected_at TEXT NOT NULL, published_at TEXT, url TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '', old_version_id INTEGER, new_version_id INTEGER,
+            added TEXT NOT NULL DEFAULT '', removed TEXT NOT NULL DEFAULT '', diff TEXT,
+            categories TEXT NOT NULL DEFAULT '[]', keywords TEXT NOT NULL DEFAULT '[]',
+            watch_hits TEXT NOT NULL DEFAULT '[]', effective_dates TEXT NOT NULL DEFAULT '[]',
+            urgency TEXT, cluster TEXT
+        );
+        CREATE INDEX changes_detected ON changes(detected_at);
+        CREATE INDEX changes_source ON changes(source_id, detected_at);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY, run_id INTEGER, source_id TEXT NOT NULL, url TEXT,
+            kind TEXT NOT NULL,  -- anomaly | error
+            reason TEXT NOT NULL, at TEXT NOT NULL
+        );
+        CREATE INDEX events_run ON events(run_id, source_id);
+        """
+    )
+
+
+class Storage:
+    """One SQLite file (WAL), migrated on open; every crawl write is one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        if str(path) == ":memory:":
+            self.db = Database(memory=True)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = Database(path)
+            self.db.enable_wal()
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self.db.atomic():
+            yield self.db.conn
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        cur = self.db.conn.execute(sql, tuple(params))
+        cur.row_factory = sqlite3.Row
+        return cur.fetchone()
+
+    def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        cur = self.db.conn.execute(sql, tuple(params))
+        cur.row_factory = sqlite3.Row
+        return cur.fetchall()
+
+    # -- sources and runs ---------------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[Source]) -> None:
+        now = to_iso(utcnow())
+        with self._tx() as conn:
+            for s in sources:
+                conn.execute(
+                    "INSERT INTO sources (id, name, kind, url, marketplace, language, enabled,"
+                    " updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+                    " name=excluded.name, kind=excluded.kind, url=excluded.url,"
+                    " marketplace=excluded.marketplace, language=excluded.language,"
+                    " enabled=excluded.enabled, updated_at=excluded.updated_at",
+                    (s.id, s.name, s.kind, s.entry_urls[0], s.marketplace, s.language,
+                     int(s.enabled), now),
+                )
+
+    def start_run(self, source_ids: Iterable[str]) -> int:
+        """Open a run; runs left open by a crash are closed as ``interrupted`` first."""
+        with self._tx() as conn:
+            for row in self._all("SELECT id FROM runs WHERE status = 'running'"):
+                self._close_run(conn, row["id"], "interrupted")
+            cur = conn.execute(
+                "INSERT INTO runs (started_at, status) VALUES (?, 'running')", (to_iso(utcnow()),)
+            )
+            run_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO run_sources (run_id, source_id) VALUES (?, ?)",
+                [(run_id, sid) for sid in source_ids],
+            )
+        return run_id
+
+    def finish_run(self, run_id: int) -> list[RunSource]:
+        with self._tx() as conn:
+            self._close_run(conn, run_id, "finished")
+        return self.run_sources(run_id)
+
+    def _close_run(self, conn: sqlite3.Connection, run_id: int, status: str) -> None:
+        conn.execute(
+            "UPDATE run_sources SET outcome = CASE"
+            " WHEN failed OR (errors + anomalies > 0 AND new + changed + removed + unchanged = 0)"
+            "  THEN 'error'"
+            " WHEN new + changed + removed > 0 THEN 'changed' ELSE 'unchanged' END"
+            " WHERE run_id = ?",
+            (run_id,),
+        )
+        conn.execute(
+            "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?",
+            (to_iso(utcnow()), status, run_id),
+        )
+
+    def ensure_run_source(self, run_id: int, source_id: str) -> None:
+        self.db.conn.execute(
+            "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)", (run_id, source_id)
+        )
+        self.db.conn.commit()
+
+    def run_sources(self, run_id: int) -> list[RunSource]:
+        rows = self._all("SELECT * FROM run_sources WHERE run_id = ? ORDER BY source_id", (run_id,))
+        return [_run_source(r) for r in rows]
+
+    def last_outcomes(self) -> dict[str, tuple[RunSource, str]]:
+        """Each source's outcome in the latest run that covered it, with the run's start time."""
+        rows = self._all(
+            "SELECT rs.*, r.started_at FROM run_sources rs JOIN runs r ON r.id = rs.run_id"
+            " WHERE rs.outcome IS NOT NULL AND rs.run_id = (SELECT MAX(run_id) FROM run_sources"
+            " x WHERE x.source_id = rs.source_id AND x.outcome IS NOT NULL)"
+        )
+        return {r["source_id"]: (_run_source(r), r["started_at"]) for r in rows}
+
+    def events(self, run_id: int) -> list[dict[str, Any]]:
+        rows = self._all(
+            "SELECT source_id, url, kind, reason, at FROM events WHERE run_id = ? ORDER BY id",
+            (run_id,),
+        )
+        return [dict(r) for r in rows]
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def document(self, url: str) -> DocumentState | None:
+        row = self._one("SELECT * FROM documents WHERE url = ?", (url,))
+        if row is None:
+            return None
+        return DocumentState(
+            id=row["id"], url=row["url"], source_id=row["source_id"], title=row["title"],
+            fingerprint=row["fingerprint"], body_hash=row["body_hash"], etag=row["etag"],
+            last_modified=row["last_modified"], length=row["length"],
+            gone_strikes=row["gone_strikes"], removed=row["removed_at"] is not None,
+        )
+
+    def last_text(self, url: str) -> str | None:
+        row = self._one(
+            "SELECT v.text FROM documents d JOIN versions v ON v.id = d.version_id WHERE d.url = ?",
+            (url,),
+        )
+        return row["text"] if row else None
+
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        rows = self._all(
+            "SELECT v.id, v.fetched_at, v.fingerprint, v.title, length(v.text) AS length"
+            " FROM versions v JOIN documents d ON d.id = v.document_id WHERE d.url = ?"
+            " ORDER BY v.id",
+            (url,),
+        )
+        return [dict(r) for r in rows]
+
+    def save_version(self, run_id: int, snap: Snapshot, diff: Diff, kind: ChangeKind,
+                     length: int) -> int:
+        """Store a new version of ``snap`` and the change it makes; return the change id."""
+        from crawler.diffing import diff_to_json
+
+        now = to_iso(utcnow())
+        published = to_iso(snap.published_at)
+        with self._tx() as conn:
+            row = self._one("SELECT id, version_id FROM documents WHERE url = ?", (snap.url,))
+            if row is None:
+                cur = conn.execute(
+                    "INSERT INTO documents (url, source_id, title, published_at, first_seen,"
+                    " last_seen) VALUES (?,?,?,?,?,?)",
+                    (snap.url, snap.source_id, snap.title, published, now, now),
+                )
+                doc_id, old_version = int(cur.lastrowid or 0), None
+            else:
+                doc_id, old_version = row["id"], row["version_id"]
+            cur = conn.execute(
+                "INSERT INTO versions (document_id, run_id, fetched_at, fingerprint, title, text)"
+                " VALUES (?,?,?,?,?,?)",
+                (doc_id, run_id, now, snap.fingerprint, snap.title, snap.text),
+            )
+            version_id = int(cur.lastrowid or 0)
+            conn.execute(
+                "UPDATE documents SET title = ?, published_at = COALESCE(?, published_at),"
+                " last_seen = ?, etag = ?, last_modified = ?, body_hash = ?, fingerprint = ?,"
+                " length = ?, version_id = ?, gone_strikes = 0, gone_run_id = NULL,"
+                " removed_at = NULL WHERE id = ?",
+                (snap.title, published, now, snap.etag, snap.last_modified, snap.body_hash,
+                 snap.fingerprint, length, version_id, doc_id),
+            )
+            cur = conn.execute(
+                "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"
+                " published_at, url, title, old_version_id, new_version_id, added, removed, diff)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, snap.source_id, run_id, str(kind), now, published, snap.url, snap.title,
+                 old_version, version_id, diff.added, diff.removed, diff_to_json(diff)),
+            )
+            change_id = int(cur.lastrowid or 0)
+            self._count(conn, run_id, snap.source_id, "new" if kind == ChangeKind.NEW else "changed")
+        return change_id
+
+    def record_unchanged(self, run_id: int, snap: Snapshot) -> None:
+        """Remember the fetch (validators, last seen) without writing a version."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE documents SET last_seen = ?, etag = COALESCE(?, etag),"
+                " last_modified = COALESCE(?, last_modified), body_hash = COALESCE(?, body_hash),"
+                " gone_strikes = 0, gone_run_id = NULL WHERE url = ?",
+                (to_iso(utcnow()), snap.etag, snap.last_modified, snap.body_hash, snap.url),
+            )
+            self._count(conn, run_id, snap.source_id, "unchanged")
+
+    def record_gone(self, run_id: int, source_id: str, url: str, status: int) -> int | None:
+        """Count a 404/410; the second consecutive one removes the document (returns the change id)."""
+        with self._tx() as conn:
+            row = self._one("SELECT * FROM documents WHERE url = ?", (url,))
+            if row is None or row["removed_at"] is not None:
+                reason = f"HTTP {status}" + (" (already removed)" if row is not None else "")
+                self._event(conn, run_id, source_id, url, "error", reason)
+                return None
+            strikes = row["gone_strikes"] + (0 if row["gone_run_id"] == run_id else 1)
+            if strikes < REMOVE_AFTER_STRIKES:
+                conn.execute(
+                    "UPDATE documents SET gone_strikes = ?, gone_run_id = ? WHERE id = ?",
+                    (strikes, run_id, row["id"]),
+                )
+                self._event(conn, run_id, source_id, url, "error",
+                            f"HTTP {status} ({strikes}/{REMOVE_AFTER_STRIKES} before removal)")
+                return None
+            now = to_iso(utcnow())
+            text = self._one("SELECT text FROM versions WHERE id = ?", (row["version_id"],))
+            cur = conn.execute(
+                "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"
+                " published_at, url, title, old_version_id, added, removed)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (row["id"], source_id, run_id, str(ChangeKind.REMOVED), now, row["published_at"],
+                 url, row["title"], row["version_id"], "", text["text"] if text else ""),
+            )
+            conn.execute(
+                "UPDATE documents SET gone_strikes = ?, gone_run_id = ?, removed_at = ?"
+                " WHERE id = ?",
+                (strikes, run_id, now, row["id"]),
+            )
+            self._count(conn, run_id, source_id, "removed")
+            return int(cur.lastrowid or 0)
+
+    def record_event(self, run_id: int, source_id: str, url: str, kind: str, reason: str, *,
+                     index: bool = False) -> None:
+        """Record an anomaly or an error; ``index`` marks the source's entry point as failed."""
+        with self._tx() as conn:
+            self._event(conn, run_id, source_id, url, kind, reason)
+            if index:
+                conn.execute(
+                    "UPDATE run_sources SET failed = 1 WHERE run_id = ? AND source_id = ?",
+                    (run_id, source_id),
+                )
+
+    def _event(self, conn: sqlite3.Connection, run_id: int, source_id: str, url: str, kind: str,
+               reason: str) -> None:
+        conn.execute(
+            "INSERT INTO events (run_id, source_id, url, kind, reason, at) VALUES (?,?,?,?,?,?)",
+            (run_id, source_id, url, kind, reason, to_iso(utcnow())),
+        )
+        column = "anomalies" if kind == "anomaly" else "errors"
+        self._count(conn, run_id, source_id, column)
+        conn.execute(
+            "UPDATE run_sources SET error = COALESCE(error, ?) WHERE run_id = ? AND source_id = ?",
+            (f"{reason} — {url}", run_id, source_id),
+        )
+
+    @staticmethod
+    def _count(conn: sqlite3.Connection, run_id: int, source_id: str, column: str) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)", (run_id, source_id)
+        )
+        conn.execute(
+            f"UPDATE run_sources SET {column} = {column} + 1"  # noqa: S608 - fixed column names
+            " WHERE run_id = ? AND source_id = ?",
+            (run_id, source_id),
+        )
+
+    # -- change history ----------------------------------------------------------------------
+
+    def changes(self, *, since: datetime | None = None, sources: Iterable[str] = (),
+                kinds: Iterable[str] = (), categories: Iterable[str] = (),
+                watchlists: Iterable[str] = (), run_id: int | None = None,
+                limit: int | None = 50) -> list[Change]:
+        where, params = ["1 = 1"], []
+        if since is not None:
+            where.append("c.detected_at >= ?")
+            params.append(to_iso(since))
+        if src := list(sources):
+            where.append(f"c.source_id IN ({','.join('?' * len(src))})")
+            params.extend(src)
+        if kd := list(kinds):
+            where.append(f"c.kind IN ({','.join('?' * len(kd))})")
+            params.extend(kd)
+        if cats := list(categories):
+            where.append("EXISTS (SELECT 1 FROM json_each(c.categories) j"
+                         f" WHERE j.value IN ({','.join('?' * len(cats))}))")
+            params.extend(cats)
+        if watch := list(watchlists):
+            where.append("EXISTS (SELECT 1 FROM json_each(c.watch_hits) j"
+                         f" WHERE json_extract(j.value, '$.watchlist') IN ({','.join('?' * len(watch))}))")
+            params.extend(watch)
+        if run_id is not None:
+            where.append("c.run_id = ?")
+            params.append(run_id)
+        sql = (
+            "SELECT c.*, s.name AS source_name, s.marketplace FROM changes c"
+            f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"  # noqa: S608
+            " ORDER BY c.detected_at DESC, c.id DESC"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_change(r) for r in self._all(sql, params)]
+
+    def change(self, change_id: int) -> Change | None:
+        row = self._one(
+            "SELECT c.*, s.name AS source_name, s.marketplace FROM changes c"
+            " LEFT JOIN sources s ON s.id = c.source_id WHERE c.id = ?",
+            (change_id,),
+        )
+        return _change(row) if row else None
+
+    def counts(self) -> dict[str, int]:
+        tables = ("documents", "versions", "changes", "runs", "events")
+        return {t: self.db[t].count for t in tables}
+
+
+def _run_source(row: sqlite3.Row) -> RunSource:
+    return RunSource(
+        run_id=row["run_id"], source_id=row["source_id"],
+        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
+        new=row["new"], changed=row["changed"], removed=row["removed"],
+        unchanged=row["unchanged"], anomalies=row["anomalies"], errors=row["errors"],
+        error=row["error"],
+    )
+
+
+def _change(row: sqlite3.Row) -> Change:
+    return Change(
+        id=row["id"], source_id=row["source_id"], url=row["url"], title=row["title"],
+        kind=ChangeKind(row["kind"]), detected_at=from_iso(row["detected_at"]) or utcnow(),
+        published_at=from_iso(row["published_at"]), added=row["added"], removed=row["removed"],
+        run_id=row["run_id"], document_id=row["document_id"],
+        source_name=row["source_name"] or "", marketplace=row["marketplace"] or "",
+        categories=json.loads(row["categories"]), keywords=json.loads(row["keywords"]),
+        watch_hits=json.loads(row["watch_hits"]),
+        effective_dates=json.loads(row["effective_dates"]),
+        urgency=row["urgency"], cluster=row["cluster"], diff=row["diff"],
+    )

@@ -1,0 +1,78 @@
+"""Canonical URLs: one spelling per document, without tracking parameters or fragments."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string, url_query_cleaner
+
+logger = logging.getLogger(__name__)
+
+TRACKING_PARAMS = frozenset({"spm", "fbclid", "gclid", "ref", "ref_"})
+TRACKING_PREFIXES = ("utm_",)
+DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
+_ESCAPE_RE = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+def canonical_url(url: str) -> str:
+    """Return the canonical spelling of ``url``; applying it twice changes nothing.
+
+    Tracking parameters (``utm_*``, ``spm``, ``fbclid``, ``gclid``, ``ref``, ``ref_``) and the
+    fragment are dropped, the scheme and host are lowercased, default ports removed, non-ASCII
+    characters percent-encoded (escapes in upper case), and a trailing slash is stripped from any
+    path except the root. The remaining query parameters keep their order.
+    """
+    safe = safe_url_string(url.strip())
+    parts = urlsplit(_drop_tracking(safe))
+    scheme = parts.scheme.lower()
+    path = _canonical_path(parts.path, has_host=bool(parts.netloc))
+    query = _upper_escapes(parts.query)
+    return urlunsplit((scheme, _canonical_netloc(scheme, parts.netloc), path, query, ""))
+
+
+def is_tracking_param(name: str) -> bool:
+    """Tell whether a query parameter name only tracks the visitor."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _drop_tracking(url: str) -> str:
+    query = urlsplit(url).query
+    names = {pair.partition("=")[0] for pair in query.split("&") if pair}
+    tracking = sorted(name for name in names if is_tracking_param(name))
+    # remove=True with an empty list would still drop the fragment, which we want.
+    return url_query_cleaner(url, tracking, remove=True, unique=False)
+
+
+def _canonical_netloc(scheme: str, netloc: str) -> str:
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, port = _split_port(hostport.lower())
+    if port is not None and DEFAULT_PORTS.get(scheme) == port:
+        hostport = host
+    elif port is not None:
+        hostport = f"{host}:{port}"
+    else:
+        hostport = host
+    return f"{userinfo}{at}{hostport}"
+
+
+def _split_port(hostport: str) -> tuple[str, int | None]:
+    host, colon, port = hostport.rpartition(":")
+    if not colon or "]" in port or not port.isdigit():
+        return hostport.rstrip(":"), None
+    return host, int(port)
+
+
+def _canonical_path(path: str, *, has_host: bool) -> str:
+    path = _upper_escapes(path)
+    if not path:
+        return "/" if has_host else path
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    return path
+
+
+def _upper_escapes(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: m.group(0).upper(), text)

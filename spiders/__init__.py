@@ -1,0 +1,13 @@
+"""One spider per source kind; the registry is explicit."""
+
+from __future__ import annotations
+
+from spiders.api import ApiSpider
+from spiders.base import SourceSpider
+from spiders.feed import FeedSpider
+from spiders.listing import ListingSpider
+from spiders.page import PageSpider
+
+SPIDER_BY_KIND: dict[str, type[SourceSpider]] = {
+    cls.name: cls for cls in (ListingSpider, FeedSpider, PageSpider, ApiSpider)
+}

@@ -1,0 +1,10 @@
+"""Site adapters of the ``api`` kind: one explicit registry, name -> adapter class."""
+
+from __future__ import annotations
+
+from spiders.adapters.amz123 import Amz123KxAdapter
+from spiders.adapters.base import AdapterError, ApiRecord, ApiRequest, SiteAdapter
+
+ADAPTERS: dict[str, type[SiteAdapter]] = {cls.name: cls for cls in (Amz123KxAdapter,)}
+
+__all__ = ["ADAPTERS", "AdapterError", "ApiRecord", "ApiRequest", "SiteAdapter"]

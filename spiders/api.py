@@ -1,0 +1,42 @@
+"""``api``: a site's JSON endpoint read through a small site adapter (see spiders/adapters)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+
+from crawler.items import FetchFailure
+from crawler.records import utcnow
+from spiders.adapters import ADAPTERS, AdapterError, SiteAdapter
+from spiders.base import SourceSpider
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+    from crawler.config import Source
+
+
+class ApiSpider(SourceSpider):
+    name = "api"
+
+    def start_requests_for(self, source: Source) -> Iterable[Request]:
+        for url in source.entry_urls:
+            adapter = ADAPTERS[source.adapter or ""](url, source.params)
+            for req in adapter.requests(utcnow()):
+                yield self.index_request(
+                    source, req.url, method=req.method, headers=req.headers, body=req.body,
+                ).replace(cb_kwargs={"source": source, "adapter": adapter})
+
+    def parse_index(self, response: Response, source: Source,
+                    adapter: SiteAdapter | None = None) -> Iterator[Any]:
+        assert adapter is not None
+        try:
+            records = adapter.parse(response.body)
+        except AdapterError as exc:
+            yield FetchFailure(source_id=source.id, url=response.url, reason=str(exc), index=True)
+            return
+        for record in records[: source.max_items]:
+            yield self.text_snapshot(source, record.url, title=record.title, text=record.text,
+                                     published_at=record.published_at)

@@ -1,0 +1,122 @@
+"""Pure extraction from list and article pages: entries, titles and publish dates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timezone
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawler.dates import CHINA, parse_date
+from crawler.extraction import html_to_text
+from crawler.urls import canonical_url
+
+if TYPE_CHECKING:
+    from crawler.config import Source
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    url: str
+    title: str
+    published_at: datetime | None = None
+    summary: str = ""
+
+
+def source_tz(source: Source) -> timezone:
+    """Chinese sources publish in UTC+8; the rest are read as UTC unless they say otherwise."""
+    return CHINA if source.language.startswith("zh") else UTC
+
+
+def extract_entries(html: str, base_url: str, source: Source) -> list[Entry]:
+    """The entries of a list page, filtered and de-duplicated by canonical URL (shortest title)."""
+    sel = Selector(text=html)
+    css = source.selectors
+    blocks = sel.css(css.item) if css.item else [sel]
+    found: dict[str, Entry] = {}
+    for block in blocks:
+        links = block.css(css.link or "a[href]")
+        if css.item:
+            links = links[:1]
+        block_text = " ".join(block.css("::text").getall()) if css.item else ""
+        if css.item and not all(word in block_text for word in source.filters.require):
+            continue
+        for link in links:
+            entry = _entry(block if css.item else link, link, base_url, source)
+            if entry is None:
+                continue
+            key = canonical_url(entry.url)
+            kept = found.get(key)
+            if kept is None or len(entry.title) < len(kept.title):
+                found[key] = entry
+    return list(found.values())
+
+
+def _entry(block: Selector, link: Selector, base_url: str, source: Source) -> Entry | None:
+    href = (link.attrib.get("href") or "").strip()
+    url = urljoin(base_url, href)
+    if not url.startswith(("http://", "https://")):
+        return None
+    css, filters = source.selectors, source.filters
+    raw_title = ""
+    if css.title:
+        raw_title = " ".join(block.css(css.title).css("::text").getall())
+    raw_title = raw_title or link.attrib.get("title") or " ".join(link.css("::text").getall())
+    title = clean_title(raw_title, filters.title_strip)
+    if not title:
+        return None
+    if any(_rx(p).search(title) for p in filters.exclude_title):
+        return None
+    if any(_rx(p).search(url) for p in filters.exclude_url):
+        return None
+    published = None
+    if css.date:
+        node = block.css(css.date)
+        value = node.attrib.get("datetime") or " ".join(node.css("::text").getall())
+        published = parse_date(value, tz=source_tz(source))
+    summary = html_to_text(block.get()) if source.selectors.item else title
+    return Entry(url=url, title=title, published_at=published, summary=summary)
+
+
+def clean_title(raw: str, strip: tuple[str, ...] = ()) -> str:
+    title = " ".join(raw.split())
+    for pattern in strip:
+        title = _rx(pattern).sub("", title).strip()
+    return title
+
+
+def page_title(html: str, selector: str | None = None) -> str:
+    """An article's title: the selector's text, else the first h1, else ``<title>``."""
+    sel = Selector(text=html)
+    for css in (selector, "h1", "title"):
+        if css:
+            text = " ".join(" ".join(sel.css(css)[:1].css("::text").getall()).split())
+            if text:
+                return text
+    return ""
+
+
+def page_date(html: str, selector: str | None, tz: timezone) -> datetime | None:
+    """An article's publish date from the selector, ``time[datetime]`` or the article meta tag."""
+    sel = Selector(text=html)
+    candidates = []
+    if selector:
+        node = sel.css(selector)[:1]
+        candidates += [node.attrib.get("datetime"), " ".join(node.css("::text").getall())]
+    candidates += [
+        sel.css('meta[property="article:published_time"]::attr(content)').get(),
+        sel.css("time[datetime]::attr(datetime)").get(),
+    ]
+    for value in candidates:
+        if value and (parsed := parse_date(value, tz=tz)):
+            return parsed
+    return None
+
+
+@lru_cache(maxsize=512)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)

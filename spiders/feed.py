@@ -1,0 +1,69 @@
+"""``feed``: an RSS or Atom feed read with feedparser; each entry is a document."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import feedparser
+
+from crawler.extraction import html_to_text
+from crawler.items import FetchFailure
+from spiders.base import SourceSpider
+from spiders.entries import clean_title, page_title
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+    from crawler.config import Source
+
+
+def parse_feed(body: bytes, content_type: str = "") -> tuple[list[dict[str, Any]], str | None]:
+    """Entries of a feed as plain dicts (url, title, text, published_at), and a parse problem."""
+    parsed = feedparser.parse(body, response_headers={"content-type": content_type})
+    entries = []
+    for e in parsed.entries:
+        url = e.get("link") or e.get("id")
+        if not url:
+            continue
+        when = e.get("published_parsed") or e.get("updated_parsed")
+        content = (e.get("content") or [{}])[0].get("value") or e.get("summary") or ""
+        entries.append({
+            "url": url,
+            "title": " ".join((e.get("title") or "").split()),
+            "text": html_to_text(content),
+            "published_at": datetime.fromtimestamp(calendar.timegm(when), UTC) if when else None,
+        })
+    problem = None
+    if not entries:
+        problem = f"not a feed: {parsed.get('bozo_exception')}" if parsed.get("bozo") else "empty feed"
+    return entries, problem
+
+
+class FeedSpider(SourceSpider):
+    name = "feed"
+
+    def parse_index(self, response: Response, source: Source) -> Iterator[Any]:
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        entries, problem = parse_feed(response.body, content_type)
+        if problem:
+            yield FetchFailure(source_id=source.id, url=response.url, reason=problem, index=True)
+            return
+        for e in entries[: source.max_items]:
+            title = clean_title(e["title"], source.filters.title_strip)
+            if source.follows:
+                yield self.document_request(source, e["url"], entry_title=title,
+                                            entry_date=e["published_at"])
+            else:
+                text = f"{title}\n{e['text']}".strip()
+                yield self.text_snapshot(source, e["url"], title=title, text=text,
+                                         published_at=e["published_at"])
+
+    def parse_document(self, response: Response, source: Source, entry_title: str = "",
+                       entry_date: datetime | None = None) -> Iterator[Any]:
+        title = entry_title
+        if not title and response.status == 200 and hasattr(response, "text"):
+            title = page_title(response.text)
+        yield self.snapshot(response, source, title=title, published_at=entry_date)

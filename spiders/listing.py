@@ -1,0 +1,56 @@
+"""``listing``: an HTML list page; each entry is followed to its article (or kept as a title)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from scrapy.http import TextResponse
+
+from crawler.extraction import html_to_text
+from crawler.guard import detect_anomaly
+from crawler.items import FetchFailure, Snapshot
+from spiders.base import SourceSpider
+from spiders.entries import extract_entries, page_date, page_title, source_tz
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from scrapy import Request
+    from scrapy.http import Response
+
+    from crawler.config import Source
+
+
+class ListingSpider(SourceSpider):
+    name = "listing"
+
+    def parse_index(self, response: Response, source: Source) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            yield FetchFailure(source_id=source.id, url=response.url, index=True,
+                               reason="the list page is not HTML")
+            return
+        entries = extract_entries(response.text, response.url, source)
+        if not entries:
+            reason = detect_anomaly(text=html_to_text(response.text), final_url=response.url)
+            yield FetchFailure(
+                source_id=source.id, url=response.url, index=True, anomaly=reason is not None,
+                reason=reason or "no entries found: the item/link selectors matched nothing",
+            )
+            return
+        self.logger.debug("source %s: %d entries on %s", source.id, len(entries), response.url)
+        for entry in entries[: source.max_items]:
+            if source.follows:
+                yield self.document_request(source, entry.url, entry_title=entry.title,
+                                            entry_date=entry.published_at)
+            else:
+                yield self.text_snapshot(source, entry.url, title=entry.title,
+                                         text=entry.summary, published_at=entry.published_at)
+
+    def parse_document(self, response: Response, source: Source, entry_title: str = "",
+                       entry_date: datetime | None = None) -> Iterator[Snapshot | Request]:
+        title, published = entry_title, entry_date
+        if response.status == 200 and isinstance(response, TextResponse):
+            title = title or page_title(response.text)
+            published = published or page_date(response.text, None, source_tz(source))
+        yield self.snapshot(response, source, title=title, published_at=published)

@@ -1,0 +1,119 @@
+"""Loading sources.toml / config.toml: every problem stops with exit 2 and names file, source, field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import cli
+from crawler.config import ConfigError, describe_fields, load_config, load_sources
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+VALID = """
+[[source]]
+id = "policy-page"
+kind = "page"
+url = "https://sellercentral.amazon.com/gp/help/external/help.html?itemID=G1791"
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "sources.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        load_sources(write(tmp_path, text))
+    return info.value
+
+
+def test_a_valid_source_loads_with_defaults(tmp_path: Path) -> None:
+    (source,) = load_sources(write(tmp_path, VALID))
+    assert source.kind == "page"
+    assert source.enabled is True
+    assert source.entry_urls == (
+        "https://sellercentral.amazon.com/gp/help/external/help.html?itemID=G1791",)
+
+
+ERRORS = [
+    ("unknown kind", VALID.replace('"page"', '"pagee"'), "kind", "unknown kind 'pagee'"),
+    ("missing kind", VALID.replace('kind = "page"\n', ""), "kind", "missing required key"),
+    ("unknown key", VALID + 'urll = "https://x.example"\n', "urll", "did you mean 'url'"),
+    ("missing url", VALID.replace("url = ", "# url = "), "url", "missing required key"),
+    ("bad url", VALID.replace("https://sellercentral", "htp:/sellercentral"), "url",
+     "not an http(s) URL"),
+    ("logged-in url", VALID.replace("/gp/help/external/help.html?itemID=G1791", "/ap/signin"),
+     "url", "logged-in area"),
+    ("bad selector", VALID + '[source.selectors]\nbody = "div[[oops"\n', "selectors.body",
+     "does not parse"),
+    ("unknown nested key", VALID + "[source.selectors]\nbodyy = 'p'\n", "selectors.bodyy",
+     "did you mean 'body'"),
+    ("bad regex", VALID + "ignore = ['(unclosed']\n", "ignore", "bad regular expression"),
+    ("wrong type", VALID + "enabled = 'yes'\n", "enabled", "must be true or false"),
+    ("bad id", VALID.replace('"policy-page"', '"Policy Page"'), "id", "lowercase slug"),
+    ("listing without link", VALID.replace('"page"', '"listing"'), "selectors.link",
+     "needs a link selector"),
+    ("unknown adapter", VALID.replace('"page"', '"api"') + 'adapter = "nope"\n', "adapter",
+     "unknown adapter"),
+    ("unknown adapter param", VALID.replace('"page"', '"api"')
+     + 'adapter = "amz123-kx"\n[source.params]\nlookback = 1\n', "params", "lookback"),
+    ("politeness out of range", VALID + "[source.politeness]\nconcurrency = 50\n",
+     "politeness.concurrency", "between 1 and 8"),
+]
+
+
+@pytest.mark.parametrize(("case", "toml", "field", "words"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_each_config_error_names_file_source_and_field(tmp_path: Path, case: str, toml: str,
+                                                       field: str, words: str) -> None:
+    error = error_of(tmp_path, toml)
+    message = str(error)
+    assert str(tmp_path / "sources.toml") in message
+    assert error.field_name == field
+    assert f"field '{field}'" in message
+    assert words in message
+    if case != "bad id":
+        assert "source 'policy-page'" in message
+
+
+def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
+    error = error_of(tmp_path, VALID + VALID)
+    assert "duplicate id 'policy-page'" in str(error)
+    assert error.field_name == "id"
+
+
+def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    error = error_of(tmp_path, "[[source]\nid = 1")
+    assert "invalid TOML" in str(error)
+    assert "line 1" in str(error)
+
+
+def test_crawl_settings_are_checked(tmp_path: Path) -> None:
+    write(tmp_path, VALID)
+    write(tmp_path, "[crawl]\ndownload_delay = -1\n", "config.toml")
+    with pytest.raises(ConfigError, match=r"config.toml: field 'crawl.download_delay': must not"):
+        load_config(tmp_path)
+
+
+def test_cli_exits_2_with_the_message_on_a_bad_config(tmp_path: Path) -> None:
+    write(tmp_path, VALID.replace('"page"', '"pagee"'))
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "sources"])
+    assert result.exit_code == 2
+    assert "source 'policy-page': field 'kind': unknown kind 'pagee'" in result.output
+
+
+def test_cli_exits_2_when_the_home_has_no_sources(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "empty"), "sources"])
+    assert result.exit_code == 2
+    assert "policyradar init" in result.output
+
+
+def test_every_field_has_help() -> None:
+    for table, entries in describe_fields().items():
+        for name, text in entries:
+            assert text, f"{table}.{name} has no help"

@@ -1,0 +1,119 @@
+"""Storage: versions only on change, removal after two consecutive 404s, run outcomes, crash recovery."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+import pytest
+
+from crawler.diffing import diff_text, new_document_diff
+from crawler.items import ChangeKind, Outcome, Snapshot
+from crawler.storage import Storage
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+URL = "https://gs.amazon.cn/news/news-notices-260112"
+
+
+def snap(text: str, **kw: object) -> Snapshot:
+    return Snapshot(source_id="gs", url=URL, title="贴标政策变更", text=text,
+                    fingerprint=str(hash(text)), **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Storage:
+    return Storage(tmp_path / "policyradar.db")
+
+
+def test_a_new_document_then_a_change_make_two_versions_and_two_changes(storage: Storage) -> None:
+    run = storage.start_run(["gs"])
+    storage.save_version(run, snap("共享库存将于3月31日终止。"),
+                         new_document_diff("共享库存将于3月31日终止。"), ChangeKind.NEW, 10)
+    diff = diff_text("共享库存将于3月31日终止。", "共享库存将于4月30日终止。")
+    assert diff is not None
+    change_id = storage.save_version(run, snap("共享库存将于4月30日终止。"), diff,
+                                     ChangeKind.CHANGED, 10)
+    change = storage.change(change_id)
+    assert change is not None
+    assert change.kind == ChangeKind.CHANGED
+    assert "4月30日" in change.added
+    assert "3月31日" in change.removed
+    assert storage.last_text(URL) == "共享库存将于4月30日终止。"
+    assert len(storage.versions(URL)) == 2
+
+
+def test_an_unchanged_fetch_writes_no_version(storage: Storage) -> None:
+    run = storage.start_run(["gs"])
+    storage.save_version(run, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    storage.record_unchanged(run, snap("正文", etag='"abc"'))
+    assert storage.counts()["versions"] == 1
+    doc = storage.document(URL)
+    assert doc is not None
+    assert doc.etag == '"abc"'
+    (rs,) = storage.finish_run(run)
+    assert (rs.new, rs.unchanged, rs.outcome) == (1, 1, Outcome.CHANGED)
+
+
+def test_removal_needs_two_consecutive_404_runs(storage: Storage) -> None:
+    run1 = storage.start_run(["gs"])
+    storage.save_version(run1, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    storage.finish_run(run1)
+    run2 = storage.start_run(["gs"])
+    assert storage.record_gone(run2, "gs", URL, 404) is None
+    assert storage.record_gone(run2, "gs", URL, 404) is None  # the same run never counts twice
+    storage.finish_run(run2)
+    run3 = storage.start_run(["gs"])
+    change_id = storage.record_gone(run3, "gs", URL, 404)
+    assert change_id is not None
+    change = storage.change(change_id)
+    assert change is not None
+    assert change.kind == ChangeKind.REMOVED
+    assert change.removed == "正文"
+    assert storage.document(URL).removed  # type: ignore[union-attr]
+
+
+def test_a_200_between_two_404s_resets_the_count(storage: Storage) -> None:
+    run = storage.start_run(["gs"])
+    storage.save_version(run, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    storage.record_gone(storage.start_run(["gs"]), "gs", URL, 404)
+    storage.record_unchanged(storage.start_run(["gs"]), snap("正文"))
+    assert storage.record_gone(storage.start_run(["gs"]), "gs", URL, 404) is None
+
+
+def test_a_failed_entry_point_makes_the_source_end_in_error(storage: Storage) -> None:
+    run = storage.start_run(["gs", "other"])
+    storage.record_event(run, "gs", "https://gs.amazon.cn/news", "error", "HTTP 503", index=True)
+    outcomes = {rs.source_id: rs for rs in storage.finish_run(run)}
+    assert outcomes["gs"].outcome == Outcome.ERROR
+    assert outcomes["gs"].error == "HTTP 503 — https://gs.amazon.cn/news"
+    assert outcomes["other"].outcome == Outcome.UNCHANGED
+
+
+def test_a_run_left_open_by_a_crash_is_closed_as_interrupted(tmp_path: Path) -> None:
+    with Storage(tmp_path / "db.sqlite") as first:
+        crashed = first.start_run(["gs"])
+    with Storage(tmp_path / "db.sqlite") as second:
+        second.start_run(["gs"])
+    con = sqlite3.connect(tmp_path / "db.sqlite")
+    status = con.execute("SELECT status FROM runs WHERE id = ?", (crashed,)).fetchone()[0]
+    assert status == "interrupted"
+
+
+def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
+    Storage(tmp_path / "db.sqlite").close()
+    con = sqlite3.connect(tmp_path / "db.sqlite")
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = [r[0] for r in con.execute("SELECT name FROM _sqlite_migrations")]
+    assert names == ["0001_initial"]
+
+
+def test_changes_filter_by_source_and_since(storage: Storage) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    run = storage.start_run(["gs"])
+    storage.save_version(run, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    assert len(storage.changes(sources=["gs"])) == 1
+    assert storage.changes(sources=["nope"]) == []
+    assert storage.changes(since=datetime.now(UTC) + timedelta(days=1)) == []

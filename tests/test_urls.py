@@ -1,0 +1,47 @@
+"""canonical_url: one spelling per document (cases in tests/cases/urls.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from crawler.urls import canonical_url, is_tracking_param
+
+CASES = tomllib.loads((Path(__file__).parent / "cases" / "urls.toml").read_text("utf-8"))["case"]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+def test_canonical_url(case: dict[str, str]) -> None:
+    assert canonical_url(case["url"]) == case["canonical"]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+def test_canonical_url_is_stable(case: dict[str, str]) -> None:
+    once = canonical_url(case["url"])
+    assert canonical_url(once) == once
+
+
+def test_raw_and_encoded_chinese_paths_are_one_document() -> None:
+    raw = "https://www.example.cn/政策/公告"
+    encoded = "https://www.example.cn/%e6%94%bf%e7%ad%96/%E5%85%AC%E5%91%8A/"
+    assert canonical_url(raw) == canonical_url(encoded)
+
+
+@pytest.mark.parametrize(
+    ("name", "tracking"),
+    [
+        ("utm_source", True),
+        ("UTM_campaign", True),
+        ("spm", True),
+        ("ref_", True),
+        ("ref", True),
+        ("fbclid", True),
+        ("gclid", True),
+        ("page", False),
+        ("refresh", False),
+    ],
+)
+def test_is_tracking_param(name: str, tracking: bool) -> None:
+    assert is_tracking_param(name) is tracking
