@@ -73,7 +73,7 @@ def changes_table(changes: Iterable[Change], lang: str) -> Table:
 
 
 def change_text(change: Change, lang: str) -> Text:
-    """One change with its diff: added green, removed red, context dim."""
+    """One change with its diff: added green ``{+…+}``, removed red ``[-…-]``, context dim."""
     from crawler.diffing import diff_from_json
 
     out = Text()
@@ -105,8 +105,13 @@ def change_text(change: Change, lang: str) -> Text:
                 out.append(f"- {clean(line)}\n", style="red")
         else:
             out.append("~ ", style="yellow")
-            for tag, fragment in op.inline:
-                style = {"+": "bold green underline", "-": "bold red strike"}.get(tag, "")
-                out.append(clean(fragment).replace("\n", "\n  "), style=style)
+            for tag, fragment in op.inline:  # wdiff markers, so the edit shows without colour too
+                text = clean(fragment).replace("\n", "\n  ")
+                if tag == "=":
+                    out.append(text)
+                else:
+                    marks = ("{+", "+}") if tag == "+" else ("[-", "-]")
+                    out.append(f"{marks[0]}{text}{marks[1]}",
+                               style="bold green" if tag == "+" else "bold red")
             out.append("\n")
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -32,7 +33,8 @@ def describe_failure(failure: Failure) -> tuple[str, bool]:
     """``(reason, is_anomaly)`` for a request's failure."""
     exc = failure.value
     if isinstance(exc, LoginWallError):
-        return f"login wall: redirected to a sign-in page ({exc.args[0].split(': ', 1)[-1]})", True
+        target = urlsplit(exc.args[0].split(": ", 1)[-1])
+        return f"login wall: redirected to {target.netloc}{target.path}", True
     if isinstance(exc, HttpError):
         status = exc.response.status
         return f"HTTP {status}", False

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crawler.context import CrawlContext
-from crawler.extraction import SelectorMissError, main_text
+from crawler.extraction import SelectorMissError, html_to_text, main_text
+from crawler.guard import detect_anomaly
 from crawler.items import Disposition, Snapshot
 from crawler.pipelines import pending
 
@@ -29,7 +30,9 @@ class ExtractPipeline:
         selector = self.selectors.get(item.source_id)
         try:
             item.text = main_text(item.html, selector=selector, url=item.final_url or item.url)
-        except SelectorMissError as exc:
-            item.disposition, item.anomaly = Disposition.ANOMALY, str(exc)
+        except SelectorMissError as exc:  # say why when the page is a captcha or a login wall
+            reason = detect_anomaly(text=html_to_text(item.html), title=item.title,
+                                    final_url=item.final_url)
+            item.disposition, item.anomaly = Disposition.ANOMALY, reason or str(exc)
         item.html = ""  # the raw page is not kept past this point
         return item
