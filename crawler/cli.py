@@ -62,18 +62,31 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="POLICYRADAR_HOME",
-              help="Folder with config.toml, sources.toml and the database "
-                   "[env POLICYRADAR_HOME; default ~/.policyradar].")
-@click.option("--lang", type=click.Choice(["zh", "en"]), envvar="POLICYRADAR_LANG", default="zh",
-              show_default=True, help="Language of human output.")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="POLICYRADAR_HOME",
+    help="Folder with config.toml, sources.toml and the database "
+    "[env POLICYRADAR_HOME; default ~/.policyradar].",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    envvar="POLICYRADAR_LANG",
+    default="zh",
+    show_default=True,
+    help="Language of human output.",
+)
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, lang: str, verbose: int) -> None:
     """PolicyRadar 政策雷达: watch marketplace policy pages and seller news, keep every version,
-    and show what changed."""
+    and show what changed.
+    """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     if verbose < 2:
         for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "py.warnings"):
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
@@ -110,12 +123,19 @@ def sources(obj: Context, as_json: bool) -> None:
         rows = []
         for s in config.sources:
             outcome = last.get(s.id)
-            rows.append({
-                "id": s.id, "name": s.name, "kind": s.kind, "urls": list(s.entry_urls),
-                "marketplace": s.marketplace, "language": s.language, "enabled": s.enabled,
-                "last_run": outcome[1] if outcome else None,
-                "last_outcome": outcome[0].to_json() if outcome else None,
-            })
+            rows.append(
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "kind": s.kind,
+                    "urls": list(s.entry_urls),
+                    "marketplace": s.marketplace,
+                    "language": s.language,
+                    "enabled": s.enabled,
+                    "last_run": outcome[1] if outcome else None,
+                    "last_outcome": outcome[0].to_json() if outcome else None,
+                }
+            )
         print_json(rows)
         return
     from crawler.display import sources_table
@@ -124,8 +144,13 @@ def sources(obj: Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--source", "source_ids", multiple=True, metavar="ID",
-              help="Crawl only this source (repeatable; also runs a disabled source).")
+@click.option(
+    "--source",
+    "source_ids",
+    multiple=True,
+    metavar="ID",
+    help="Crawl only this source (repeatable; also runs a disabled source).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run's outcome as JSON.")
 @click.pass_obj
 def crawl(obj: Context, source_ids: tuple[str, ...], as_json: bool) -> None:
@@ -133,9 +158,15 @@ def crawl(obj: Context, source_ids: tuple[str, ...], as_json: bool) -> None:
     config = obj.config()
     report = do_crawl(obj, config, source_ids, progress=not as_json)
     if as_json:
-        print_json({"run_id": report.run_id, "seconds": round(report.seconds, 2),
-                    "requests": report.requests,
-                    "sources": [rs.to_json() for rs in report.sources], "events": report.events})
+        print_json(
+            {
+                "run_id": report.run_id,
+                "seconds": round(report.seconds, 2),
+                "requests": report.requests,
+                "sources": [rs.to_json() for rs in report.sources],
+                "events": report.events,
+            }
+        )
     else:
         print_report(obj, report)
     if report.all_failed:
@@ -171,21 +202,49 @@ def print_report(obj: Context, report: Any) -> None:
 
     console = obj.console()
     console.print(run_table(report.sources, obj.lang))
-    console.print(t("run_summary", obj.lang, run=report.run_id, sources=len(report.sources),
-                    requests=report.requests, seconds=report.seconds))
+    console.print(
+        t(
+            "run_summary",
+            obj.lang,
+            run=report.run_id,
+            sources=len(report.sources),
+            requests=report.requests,
+            seconds=report.seconds,
+        )
+    )
 
 
 def _change_filters(f: Any) -> Any:
     options = [
         click.option("--since", help="Only changes detected at or after this ISO date/time."),
-        click.option("--category", "categories", multiple=True, metavar="C",
-                     help="Only changes tagged with this category (repeatable)."),
-        click.option("--source", "source_ids", multiple=True, metavar="ID",
-                     help="Only changes from this source (repeatable)."),
-        click.option("--watch", "watchlists", multiple=True, metavar="NAME",
-                     help="Only changes that hit this watchlist (repeatable)."),
-        click.option("--limit", type=click.IntRange(1, 100000), default=50, show_default=True,
-                     help="At most this many changes, newest first."),
+        click.option(
+            "--category",
+            "categories",
+            multiple=True,
+            metavar="C",
+            help="Only changes tagged with this category (repeatable).",
+        ),
+        click.option(
+            "--source",
+            "source_ids",
+            multiple=True,
+            metavar="ID",
+            help="Only changes from this source (repeatable).",
+        ),
+        click.option(
+            "--watch",
+            "watchlists",
+            multiple=True,
+            metavar="NAME",
+            help="Only changes that hit this watchlist (repeatable).",
+        ),
+        click.option(
+            "--limit",
+            type=click.IntRange(1, 100000),
+            default=50,
+            show_default=True,
+            help="At most this many changes, newest first.",
+        ),
         click.option("--json", "as_json", is_flag=True, help="Print a JSON array."),
     ]
     for option in reversed(options):
@@ -196,16 +255,27 @@ def _change_filters(f: Any) -> Any:
 @cli.command()
 @_change_filters
 @click.pass_obj
-def changes(obj: Context, since: str | None, categories: tuple[str, ...],
-            source_ids: tuple[str, ...], watchlists: tuple[str, ...], limit: int,
-            as_json: bool) -> None:
+def changes(
+    obj: Context,
+    since: str | None,
+    categories: tuple[str, ...],
+    source_ids: tuple[str, ...],
+    watchlists: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+) -> None:
     """List detected changes, newest first."""
     when = parse_since(since)
     found = []
     if (obj.home / "policyradar.db").exists():
         with obj.storage() as storage:
-            found = storage.changes(since=when, sources=source_ids, categories=categories,
-                                    watchlists=watchlists, limit=limit)
+            found = storage.changes(
+                since=when,
+                sources=source_ids,
+                categories=categories,
+                watchlists=watchlists,
+                limit=limit,
+            )
     if as_json:
         print_json([c.to_json() for c in found])
         return
@@ -240,8 +310,12 @@ def show(obj: Context, change_id: int, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--keep", "keep", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the demo's home (config and database) in this folder.")
+@click.option(
+    "--keep",
+    "keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo's home (config and database) in this folder.",
+)
 @click.pass_obj
 def demo(obj: Context, keep: Path | None) -> None:
     """Run the whole job offline on the bundled demo site: crawl snapshot 1, then snapshot 2."""

@@ -1,4 +1,4 @@
-"""The only config reader: sources and crawl settings from TOML, validated into frozen dataclasses."""
+"""The only config reader: sources and crawl settings from TOML, as frozen dataclasses."""
 
 from __future__ import annotations
 
@@ -31,8 +31,14 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 class ConfigError(ValueError):
     """A configuration problem, naming the file, the source and the field."""
 
-    def __init__(self, path: Path | str, message: str, *, source: str | None = None,
-                 field_name: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        source: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.source = source
         self.field_name = field_name
@@ -55,16 +61,26 @@ class Selectors:
     item: str | None = _help("CSS selector of one entry on a list page (listing)", None)
     link: str | None = _help("CSS selector of the entry's link, inside the item (listing)", None)
     title: str | None = _help("CSS selector of the title (entry on a list page, or article)", None)
-    date: str | None = _help("CSS selector of the publish date (ISO `datetime` attribute or text)", None)
-    body: str | None = _help("CSS selector of the main text; without it a main-text extractor runs", None)
+    date: str | None = _help(
+        "CSS selector of the publish date (ISO `datetime` attribute or text)", None
+    )
+    body: str | None = _help(
+        "CSS selector of the main text; without it a main-text extractor runs", None
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Filters:
-    require: tuple[str, ...] = _help("texts an entry must contain to be kept (e.g. News_Amazon)", ())
-    exclude_title: tuple[str, ...] = _help("regexes: entries whose title matches are dropped (ads)", ())
+    require: tuple[str, ...] = _help(
+        "texts an entry must contain to be kept (e.g. News_Amazon)", ()
+    )
+    exclude_title: tuple[str, ...] = _help(
+        "regexes: entries whose title matches are dropped (ads)", ()
+    )
     exclude_url: tuple[str, ...] = _help("regexes: entries whose URL matches are dropped", ())
-    title_strip: tuple[str, ...] = _help("regexes removed from titles (bullets, '[详细]' tails)", ())
+    title_strip: tuple[str, ...] = _help(
+        "regexes removed from titles (bullets, '[详细]' tails)", ()
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -83,10 +99,13 @@ class Source:
     marketplace: str = _help("marketplace code such as US, UK, DE, JP, CN, or GLOBAL", "")
     language: str = _help("main language of the source: zh, en, de, ja, ...", "en")
     enabled: bool = _help("false keeps the source configured but skips it", True)
-    follow: bool | None = _help("fetch each entry's article (default: true for listing, false for feed)",
-                                None)
+    follow: bool | None = _help(
+        "fetch each entry's article (default: true for listing, false for feed)", None
+    )
     max_items: int = _help("at most this many entries per list page or feed", 50)
-    ignore: tuple[str, ...] = _help("regexes of volatile text removed before comparing (counters)", ())
+    ignore: tuple[str, ...] = _help(
+        "regexes of volatile text removed before comparing (counters)", ()
+    )
     selectors: Selectors = _help("CSS selectors (see [source.selectors])", Selectors())
     filters: Filters = _help("entry filters (see [source.filters])", Filters())
     politeness: Politeness = _help("per-host overrides (see [source.politeness])", Politeness())
@@ -149,7 +168,9 @@ def load_config(home: Path) -> Config:
         _check_crawl(crawl, cfg_path)
     src_path = home / SOURCES_FILE
     if not src_path.exists():
-        raise ConfigError(src_path, "no sources file; run 'policyradar init' to write a starter one")
+        raise ConfigError(
+            src_path, "no sources file; run 'policyradar init' to write a starter one"
+        )
     return Config(home=home, sources=load_sources(src_path), crawl=crawl)
 
 
@@ -168,7 +189,9 @@ def load_sources(path: Path) -> tuple[Source, ...]:
         source = _build(Source, entry, path, label, None)
         _check_source(source, path)
         if source.id in seen:
-            raise ConfigError(path, f"duplicate id '{source.id}'", source=source.id, field_name="id")
+            raise ConfigError(
+                path, f"duplicate id '{source.id}'", source=source.id, field_name="id"
+            )
         seen.add(source.id)
         sources.append(source)
     return tuple(sources)
@@ -176,9 +199,16 @@ def load_sources(path: Path) -> tuple[Source, ...]:
 
 def describe_fields() -> dict[str, list[tuple[str, str]]]:
     """Field names and help for each config table, for the docs and their test."""
-    tables = {"source": Source, "source.selectors": Selectors, "source.filters": Filters,
-              "source.politeness": Politeness, "crawl": CrawlSettings}
-    return {name: [(f.name, f.metadata["help"]) for f in fields(cls)] for name, cls in tables.items()}
+    tables = {
+        "source": Source,
+        "source.selectors": Selectors,
+        "source.filters": Filters,
+        "source.politeness": Politeness,
+        "crawl": CrawlSettings,
+    }
+    return {
+        name: [(f.name, f.metadata["help"]) for f in fields(cls)] for name, cls in tables.items()
+    }
 
 
 # -- internals ---------------------------------------------------------------------------------
@@ -196,8 +226,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, f"cannot read: {exc.strerror}") from None
 
 
-def _reject_unknown(path: Path, data: dict[str, Any], allowed: set[str] | list[str],
-                    source: str | None, prefix: str | None) -> None:
+def _reject_unknown(
+    path: Path,
+    data: dict[str, Any],
+    allowed: set[str] | list[str],
+    source: str | None,
+    prefix: str | None,
+) -> None:
     for key in data:
         if key not in allowed:
             hint = difflib.get_close_matches(key, list(allowed), n=1)
@@ -229,8 +264,14 @@ def _build(cls: type, data: Any, path: Path, source: str | None, prefix: str | N
 def _coerce(value: Any, type_name: Any, path: Path, source: str | None, name: str) -> Any:
     t = str(type_name)
     wants = {
-        "str": (str,), "str | None": (str,), "bool": (bool,), "bool | None": (bool,),
-        "int": (int,), "int | None": (int,), "float": (int, float), "float | None": (int, float),
+        "str": (str,),
+        "str | None": (str,),
+        "bool": (bool,),
+        "bool | None": (bool,),
+        "int": (int,),
+        "int | None": (int,),
+        "float": (int, float),
+        "float | None": (int, float),
         "dict[str, Any]": (dict,),
     }
     if t == "tuple[str, ...]":
@@ -239,8 +280,13 @@ def _coerce(value: Any, type_name: Any, path: Path, source: str | None, name: st
         return tuple(value)
     ok = wants[t]
     if not isinstance(value, ok) or (bool not in ok and isinstance(value, bool)):
-        label = {"str": "a string", "bool": "true or false", "int": "a whole number",
-                 "float": "a number", "dict[str, Any]": "a table"}[t.split(" ")[0]]
+        label = {
+            "str": "a string",
+            "bool": "true or false",
+            "int": "a whole number",
+            "float": "a number",
+            "dict[str, Any]": "a table",
+        }[t.split(" ")[0]]
         raise ConfigError(path, f"must be {label}, not {value!r}", source=source, field_name=name)
     return float(value) if float in ok else value
 
@@ -251,8 +297,12 @@ def _check_url(url: str, path: Path, source: str, name: str) -> None:
         raise ConfigError(path, f"not an http(s) URL: {url!r}", source=source, field_name=name)
     for pattern in FORBIDDEN_URL_PATTERNS:
         if re.search(pattern, url):
-            raise ConfigError(path, f"{url!r} is a logged-in area; PolicyRadar never crawls those",
-                              source=source, field_name=name)
+            raise ConfigError(
+                path,
+                f"{url!r} is a logged-in area; PolicyRadar never crawls those",
+                source=source,
+                field_name=name,
+            )
 
 
 def _check_regexes(patterns: tuple[str, ...], path: Path, source: str, name: str) -> None:
@@ -260,8 +310,9 @@ def _check_regexes(patterns: tuple[str, ...], path: Path, source: str, name: str
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ConfigError(path, f"bad regular expression {pattern!r}: {exc}",
-                              source=source, field_name=name) from None
+            raise ConfigError(
+                path, f"bad regular expression {pattern!r}: {exc}", source=source, field_name=name
+            ) from None
 
 
 def _check_source(src: Source, path: Path) -> None:
@@ -269,13 +320,23 @@ def _check_source(src: Source, path: Path) -> None:
 
     sid = src.id
     if not _ID_RE.match(sid):
-        raise ConfigError(path, f"id {sid!r} must be a lowercase slug (a-z, 0-9, '-', '_')",
-                          source=sid, field_name="id")
+        raise ConfigError(
+            path,
+            f"id {sid!r} must be a lowercase slug (a-z, 0-9, '-', '_')",
+            source=sid,
+            field_name="id",
+        )
     if src.kind not in KINDS:
-        raise ConfigError(path, f"unknown kind {src.kind!r}; expected one of {', '.join(KINDS)}",
-                          source=sid, field_name="kind")
+        raise ConfigError(
+            path,
+            f"unknown kind {src.kind!r}; expected one of {', '.join(KINDS)}",
+            source=sid,
+            field_name="kind",
+        )
     if src.url and src.urls:
-        raise ConfigError(path, "give either 'url' or 'urls', not both", source=sid, field_name="urls")
+        raise ConfigError(
+            path, "give either 'url' or 'urls', not both", source=sid, field_name="urls"
+        )
     if not src.entry_urls:
         raise ConfigError(path, "missing required key (or 'urls')", source=sid, field_name="url")
     for url in src.entry_urls:
@@ -288,11 +349,16 @@ def _check_source(src: Source, path: Path) -> None:
         try:
             translator.css_to_xpath(css)
         except Exception as exc:  # cssselect raises several types for bad selectors
-            raise ConfigError(path, f"CSS selector {css!r} does not parse: {exc}",
-                              source=sid, field_name=f"selectors.{f.name}") from None
+            raise ConfigError(
+                path,
+                f"CSS selector {css!r} does not parse: {exc}",
+                source=sid,
+                field_name=f"selectors.{f.name}",
+            ) from None
     if src.kind == "listing" and not src.selectors.link:
-        raise ConfigError(path, "a listing source needs a link selector", source=sid,
-                          field_name="selectors.link")
+        raise ConfigError(
+            path, "a listing source needs a link selector", source=sid, field_name="selectors.link"
+        )
     for f in fields(Filters):
         if f.name != "require":
             _check_regexes(getattr(src.filters, f.name), path, sid, f"filters.{f.name}")
@@ -300,28 +366,39 @@ def _check_source(src: Source, path: Path) -> None:
     if src.kind == "api":
         if src.adapter not in ADAPTERS:
             known = ", ".join(sorted(ADAPTERS))
-            raise ConfigError(path, f"unknown adapter {src.adapter!r}; expected one of {known}",
-                              source=sid, field_name="adapter")
+            raise ConfigError(
+                path,
+                f"unknown adapter {src.adapter!r}; expected one of {known}",
+                source=sid,
+                field_name="adapter",
+            )
         try:
             ADAPTERS[src.adapter](src.entry_urls[0], src.params)
         except AdapterError as exc:
             raise ConfigError(path, str(exc), source=sid, field_name="params") from None
     elif src.adapter is not None or src.params:
-        raise ConfigError(path, "only api sources take an adapter", source=sid, field_name="adapter")
+        raise ConfigError(
+            path, "only api sources take an adapter", source=sid, field_name="adapter"
+        )
     if src.max_items < 1:
         raise ConfigError(path, "must be at least 1", source=sid, field_name="max_items")
     pol = src.politeness
     if pol.delay is not None and pol.delay < 0:
         raise ConfigError(path, "must not be negative", source=sid, field_name="politeness.delay")
     if pol.concurrency is not None and not 1 <= pol.concurrency <= 8:
-        raise ConfigError(path, "must be between 1 and 8", source=sid,
-                          field_name="politeness.concurrency")
+        raise ConfigError(
+            path, "must be between 1 and 8", source=sid, field_name="politeness.concurrency"
+        )
 
 
 def _check_crawl(crawl: CrawlSettings, path: Path) -> None:
     checks = [
         ("download_delay", crawl.download_delay >= 0, "must not be negative"),
-        ("concurrency_per_domain", 1 <= crawl.concurrency_per_domain <= 8, "must be between 1 and 8"),
+        (
+            "concurrency_per_domain",
+            1 <= crawl.concurrency_per_domain <= 8,
+            "must be between 1 and 8",
+        ),
         ("timeout", crawl.timeout > 0, "must be positive"),
         ("max_size_mb", crawl.max_size_mb > 0, "must be positive"),
         ("retry_times", crawl.retry_times >= 0, "must not be negative"),

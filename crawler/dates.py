@@ -6,13 +6,19 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8))
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _NUMERIC = re.compile(
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*T?\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )
-_EN_MDY = re.compile(r"\b(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})")
+_EN_MDY = re.compile(
+    r"\b(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"
+)
 _EN_DMY = re.compile(r"\b(?P<d>\d{1,2})\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})")
 
 
@@ -48,9 +54,10 @@ def _parse_loose(text: str) -> datetime | None:
     return None
 
 
-def _make(y: int, mo: int, d: int, hh: str | None = None, mm: str | None = None,
-          ss: str | None = None) -> datetime | None:
+def _make(
+    y: int, mo: int, d: int, hh: str | None = None, mm: str | None = None, ss: str | None = None
+) -> datetime | None:
     try:
-        return datetime(y, mo, d, int(hh or 0), int(mm or 0), int(ss or 0))  # noqa: DTZ001
+        return datetime(y, mo, d, int(hh or 0), int(mm or 0), int(ss or 0))
     except ValueError:
         return None

@@ -72,13 +72,20 @@ def run_demo(keep: Path | None, lang: str, console: Console) -> int:
         console.print(changes_table(found, lang))
         console.print(t("demo_noise", lang))
         for event in second.events:
-            console.print(Text(f"  [{event['kind']}] {event['source_id']}: "
-                               f"{clean(event['reason'], 100)}"))
-        console.print(t("demo_totals", lang, documents=counts["documents"],
-                        changes=counts["changes"],
-                        anomalies=sum(rs.anomalies for rs in first.sources + second.sources),
-                        errors=sum(rs.errors for rs in first.sources + second.sources),
-                        seconds=time.monotonic() - started))
+            console.print(
+                Text(f"  [{event['kind']}] {event['source_id']}: {clean(event['reason'], 100)}")
+            )
+        console.print(
+            t(
+                "demo_totals",
+                lang,
+                documents=counts["documents"],
+                changes=counts["changes"],
+                anomalies=sum(rs.anomalies for rs in first.sources + second.sources),
+                errors=sum(rs.errors for rs in first.sources + second.sources),
+                seconds=time.monotonic() - started,
+            )
+        )
         if keep:
             console.print(t("demo_next", lang, home=home))
     return 1 if first.all_failed or second.all_failed else 0

@@ -29,8 +29,9 @@ def clean(text: str | None, limit: int | None = None) -> str:
     return out
 
 
-def sources_table(sources: Iterable[Source], last: dict[str, tuple[RunSource, str]],
-                  lang: str) -> Table:
+def sources_table(
+    sources: Iterable[Source], last: dict[str, tuple[RunSource, str]], lang: str
+) -> Table:
     table = Table(show_lines=False)
     for key in ("source", "kind", "marketplace", "enabled", "last_outcome"):
         table.add_column(t(key, lang))
@@ -39,25 +40,47 @@ def sources_table(sources: Iterable[Source], last: dict[str, tuple[RunSource, st
         status = Text(t("never", lang), style="dim")
         if outcome:
             rs, when = outcome
-            status = Text(f"{rs.outcome} ({when[:16].replace('T', ' ')})",
-                          style=_OUTCOME_STYLE.get(str(rs.outcome), ""))
-        table.add_row(Text(f"{s.id}\n{clean(s.name)}"), s.kind, s.marketplace,
-                      t("yes" if s.enabled else "no", lang), status)
+            status = Text(
+                f"{rs.outcome} ({when[:16].replace('T', ' ')})",
+                style=_OUTCOME_STYLE.get(str(rs.outcome), ""),
+            )
+        table.add_row(
+            Text(f"{s.id}\n{clean(s.name)}"),
+            s.kind,
+            s.marketplace,
+            t("yes" if s.enabled else "no", lang),
+            status,
+        )
     return table
 
 
 def run_table(outcomes: Iterable[RunSource], lang: str) -> Table:
     table = Table()
-    for key in ("source", "outcome", "new", "changed", "removed", "unchanged", "anomalies",
-                "errors", "note"):
-        table.add_column(t(key, lang), justify="right" if key not in {"source", "outcome",
-                                                                      "note"} else "left")
+    for key in (
+        "source",
+        "outcome",
+        "new",
+        "changed",
+        "removed",
+        "unchanged",
+        "anomalies",
+        "errors",
+        "note",
+    ):
+        table.add_column(
+            t(key, lang), justify="right" if key not in {"source", "outcome", "note"} else "left"
+        )
     for rs in outcomes:
         outcome = str(rs.outcome or "-")
-        table.add_row(rs.source_id, Text(outcome, style=_OUTCOME_STYLE.get(outcome, "")),
-                      *(str(n) for n in (rs.new, rs.changed, rs.removed, rs.unchanged,
-                                         rs.anomalies, rs.errors)),
-                      Text(clean(rs.error, 70), style="red" if rs.error else ""))
+        table.add_row(
+            rs.source_id,
+            Text(outcome, style=_OUTCOME_STYLE.get(outcome, "")),
+            *(
+                str(n)
+                for n in (rs.new, rs.changed, rs.removed, rs.unchanged, rs.anomalies, rs.errors)
+            ),
+            Text(clean(rs.error, 70), style="red" if rs.error else ""),
+        )
     return table
 
 
@@ -66,9 +89,13 @@ def changes_table(changes: Iterable[Change], lang: str) -> Table:
     for key in ("id", "detected", "kind", "source", "title"):
         table.add_column(t(key, lang))
     for c in changes:
-        table.add_row(str(c.id), c.detected_at.strftime("%Y-%m-%d %H:%M"),
-                      Text(str(c.kind), style=_KIND_STYLE.get(str(c.kind), "")),
-                      c.source_id, Text(clean(c.title, 80)))
+        table.add_row(
+            str(c.id),
+            c.detected_at.strftime("%Y-%m-%d %H:%M"),
+            Text(str(c.kind), style=_KIND_STYLE.get(str(c.kind), "")),
+            c.source_id,
+            Text(clean(c.title, 80)),
+        )
     return table
 
 
@@ -111,7 +138,9 @@ def change_text(change: Change, lang: str) -> Text:
                     out.append(text)
                 else:
                     marks = ("{+", "+}") if tag == "+" else ("[-", "-]")
-                    out.append(f"{marks[0]}{text}{marks[1]}",
-                               style="bold green" if tag == "+" else "bold red")
+                    out.append(
+                        f"{marks[0]}{text}{marks[1]}",
+                        style="bold green" if tag == "+" else "bold red",
+                    )
             out.append("\n")
     return out

@@ -1,4 +1,4 @@
-"""RunRecorder: gives each source one outcome per run and closes the run a plain `scrapy crawl` opened."""
+"""RunRecorder: one outcome per source per run; closes a run that `scrapy crawl` opened."""
 
 from __future__ import annotations
 
@@ -35,7 +35,14 @@ class RunRecorder:
         storage = self.context.storage
         if self.context.owns_run:
             for rs in storage.finish_run(self.context.run_id):
-                logger.info("source %s: %s (new %d, changed %d, removed %d, anomalies %d,"
-                            " errors %d)", rs.source_id, rs.outcome, rs.new, rs.changed,
-                            rs.removed, rs.anomalies, rs.errors)
+                logger.info(
+                    "source %s: %s (new %d, changed %d, removed %d, anomalies %d, errors %d)",
+                    rs.source_id,
+                    rs.outcome,
+                    rs.new,
+                    rs.changed,
+                    rs.removed,
+                    rs.anomalies,
+                    rs.errors,
+                )
         storage.close()

@@ -29,25 +29,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "never": ("从未运行", "never run"),
     "no_changes": ("没有符合条件的变更。", "No changes match."),
     "no_change": ("没有编号为 {id} 的变更。", "No change with id {id}."),
-    "run_summary": ("第 {run} 次抓取：{sources} 个来源，{requests} 个请求，用时 {seconds:.1f} 秒",
-                    "Run {run}: {sources} sources, {requests} requests, {seconds:.1f} s"),
+    "run_summary": (
+        "第 {run} 次抓取：{sources} 个来源，{requests} 个请求，用时 {seconds:.1f} 秒",
+        "Run {run}: {sources} sources, {requests} requests, {seconds:.1f} s",
+    ),
     "crawling": ("抓取中", "Crawling"),
     "all_failed": ("所有来源都失败了。", "Every source failed."),
     "init_done": ("已写入初始配置：{path}", "Starter config written to {path}"),
     "init_exists": ("{path} 已存在；加 --force 覆盖。", "{path} exists; use --force to overwrite."),
     "no_sources": ("没有可抓取的来源。", "No sources to crawl."),
-    "demo_intro": ("政策雷达演示：本地演示网站 {base}，数据目录 {home}",
-                   "PolicyRadar demo: local demo site {base}, home {home}"),
+    "demo_intro": (
+        "政策雷达演示：本地演示网站 {base}，数据目录 {home}",
+        "PolicyRadar demo: local demo site {base}, home {home}",
+    ),
     "demo_first": ("第一轮（快照 1）：", "First crawl (snapshot 1):"),
     "demo_second": ("第二轮（快照 2）：", "Second crawl (snapshot 2):"),
     "demo_changes": ("第二轮发现的变更：", "Changes found by the second crawl:"),
     "demo_noise": ("被拦下的噪音（不计为变更）：", "Noise held back (not counted as changes):"),
-    "demo_totals": ("共 {documents} 个文档、{changes} 条变更、{anomalies} 个异常、{errors} 个错误，"
-                    "用时 {seconds:.1f} 秒",
-                    "{documents} documents, {changes} changes, {anomalies} anomalies, "
-                    "{errors} errors in {seconds:.1f} s"),
-    "demo_next": ("查看：policyradar --home {home} changes / show <编号>",
-                  "Explore: policyradar --home {home} changes / show <id>"),
+    "demo_totals": (
+        "共 {documents} 个文档、{changes} 条变更、{anomalies} 个异常、{errors} 个错误，"
+        "用时 {seconds:.1f} 秒",
+        "{documents} documents, {changes} changes, {anomalies} anomalies, "
+        "{errors} errors in {seconds:.1f} s",
+    ),
+    "demo_next": (
+        "查看：policyradar --home {home} changes / show <编号>",
+        "Explore: policyradar --home {home} changes / show <id>",
+    ),
 }
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class ChangeKind(StrEnum):
@@ -68,9 +71,9 @@ class Snapshot:
 
 @dataclass(slots=True, kw_only=True)
 class FetchFailure:
-    """A request that produced no document: a network fault, an HTTP error, a blocked or login-walled URL.
+    """A request that produced no document: a network fault, an HTTP error, a refused URL.
 
-    ``index`` is true when the failed request was the source's own entry point (list page, feed, API),
+    ``index`` is true when the failed request was the source's entry point (list page, feed, API),
     which makes the whole source end the run as ``error``. ``anomaly`` marks failures that are
     fetch anomalies (login wall, captcha) rather than plain errors.
     """

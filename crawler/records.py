@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.items import ChangeKind, Outcome
+if TYPE_CHECKING:
+    from crawler.items import ChangeKind, Outcome
 
 
 def utcnow() -> datetime:
@@ -65,6 +66,7 @@ class Change:
     effective_dates: list[str] = field(default_factory=list)
     urgency: str | None = None
     cluster: str | None = None
+    is_promo: bool = False
     diff: str | None = None  # JSON of the structured diff ops (see crawler.diffing)
 
     def to_json(self, *, with_diff: bool = False) -> dict[str, Any]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from crawler.storage import Storage
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from crawler.config import Config, Source
     from crawler.records import RunSource
 
@@ -66,9 +67,13 @@ def run_in_reactor(main: Callable[[], Awaitable[T]]) -> T:
     return outcome["value"]
 
 
-async def crawl(config: Config, sources: list[Source], *,
-                on_event: Callable[[str, str], None] | None = None,
-                settings: dict[str, Any] | None = None) -> RunReport:
+async def crawl(
+    config: Config,
+    sources: list[Source],
+    *,
+    on_event: Callable[[str, str], None] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> RunReport:
     """One run over ``sources``; ``on_event(kind, source_id)`` hears of responses and items."""
     from scrapy import signals
     from scrapy.crawler import AsyncCrawlerRunner
@@ -83,8 +88,10 @@ async def crawl(config: Config, sources: list[Source], *,
         run_id = storage.start_run([s.id for s in sources])
     project = get_project_settings()
     project.setmodule("crawler.settings", priority="project")
-    project.setdict({"CRAWLER_HOME": str(config.home), "CRAWLER_RUN_ID": run_id,
-                     **(settings or {})}, priority="cmdline")
+    project.setdict(
+        {"CRAWLER_HOME": str(config.home), "CRAWLER_RUN_ID": run_id, **(settings or {})},
+        priority="cmdline",
+    )
     runner = AsyncCrawlerRunner(project)
     counts = {"requests": 0}
     tasks = []
@@ -110,5 +117,10 @@ async def crawl(config: Config, sources: list[Source], *,
     with Storage(config.database) as storage:
         outcomes = storage.finish_run(run_id)
         events = storage.events(run_id)
-    return RunReport(run_id=run_id, sources=outcomes, events=events,
-                     seconds=loop.time() - started, requests=counts["requests"])
+    return RunReport(
+        run_id=run_id,
+        sources=outcomes,
+        events=events,
+        seconds=loop.time() - started,
+        requests=counts["requests"],
+    )

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +16,9 @@ from crawler.items import ChangeKind, Outcome
 from crawler.records import Change, DocumentState, RunSource, from_iso, to_iso, utcnow
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from datetime import datetime
+
     from crawler.config import Source
     from crawler.diffing import Diff
     from crawler.items import Snapshot
@@ -85,6 +86,28 @@ def _initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_classification_and_deliveries")
+def _classification_and_deliveries(db: Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE changes ADD COLUMN signature TEXT;  -- near-duplicate signature (JSON)
+        ALTER TABLE changes ADD COLUMN is_promo INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY, subscription TEXT NOT NULL, started_at TEXT NOT NULL,
+            status TEXT NOT NULL,  -- sent | failed
+            change_ids TEXT NOT NULL DEFAULT '[]', parts INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        );
+        CREATE INDEX deliveries_subscription ON deliveries(subscription, id);
+        CREATE TABLE delivered (
+            subscription TEXT NOT NULL, change_id INTEGER NOT NULL REFERENCES changes(id),
+            delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+            PRIMARY KEY (subscription, change_id)
+        );
+        """
+    )
+
+
 class Storage:
     """One SQLite file (WAL), migrated on open; every crawl write is one transaction."""
 
@@ -135,8 +158,16 @@ class Storage:
                     " name=excluded.name, kind=excluded.kind, url=excluded.url,"
                     " marketplace=excluded.marketplace, language=excluded.language,"
                     " enabled=excluded.enabled, updated_at=excluded.updated_at",
-                    (s.id, s.name, s.kind, s.entry_urls[0], s.marketplace, s.language,
-                     int(s.enabled), now),
+                    (
+                        s.id,
+                        s.name,
+                        s.kind,
+                        s.entry_urls[0],
+                        s.marketplace,
+                        s.language,
+                        int(s.enabled),
+                        now,
+                    ),
                 )
 
     def start_run(self, source_ids: Iterable[str]) -> int:
@@ -175,7 +206,8 @@ class Storage:
 
     def ensure_run_source(self, run_id: int, source_id: str) -> None:
         self.db.conn.execute(
-            "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)", (run_id, source_id)
+            "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)",
+            (run_id, source_id),
         )
         self.db.conn.commit()
 
@@ -206,10 +238,17 @@ class Storage:
         if row is None:
             return None
         return DocumentState(
-            id=row["id"], url=row["url"], source_id=row["source_id"], title=row["title"],
-            fingerprint=row["fingerprint"], body_hash=row["body_hash"], etag=row["etag"],
-            last_modified=row["last_modified"], length=row["length"],
-            gone_strikes=row["gone_strikes"], removed=row["removed_at"] is not None,
+            id=row["id"],
+            url=row["url"],
+            source_id=row["source_id"],
+            title=row["title"],
+            fingerprint=row["fingerprint"],
+            body_hash=row["body_hash"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            length=row["length"],
+            gone_strikes=row["gone_strikes"],
+            removed=row["removed_at"] is not None,
         )
 
     def last_text(self, url: str) -> str | None:
@@ -228,8 +267,9 @@ class Storage:
         )
         return [dict(r) for r in rows]
 
-    def save_version(self, run_id: int, snap: Snapshot, diff: Diff, kind: ChangeKind,
-                     length: int) -> int:
+    def save_version(
+        self, run_id: int, snap: Snapshot, diff: Diff, kind: ChangeKind, length: int
+    ) -> int:
         """Store a new version of ``snap`` and the change it makes; return the change id."""
         from crawler.diffing import diff_to_json
 
@@ -257,18 +297,43 @@ class Storage:
                 " last_seen = ?, etag = ?, last_modified = ?, body_hash = ?, fingerprint = ?,"
                 " length = ?, version_id = ?, gone_strikes = 0, gone_run_id = NULL,"
                 " removed_at = NULL WHERE id = ?",
-                (snap.title, published, now, snap.etag, snap.last_modified, snap.body_hash,
-                 snap.fingerprint, length, version_id, doc_id),
+                (
+                    snap.title,
+                    published,
+                    now,
+                    snap.etag,
+                    snap.last_modified,
+                    snap.body_hash,
+                    snap.fingerprint,
+                    length,
+                    version_id,
+                    doc_id,
+                ),
             )
             cur = conn.execute(
                 "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"
                 " published_at, url, title, old_version_id, new_version_id, added, removed, diff)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, snap.source_id, run_id, str(kind), now, published, snap.url, snap.title,
-                 old_version, version_id, diff.added, diff.removed, diff_to_json(diff)),
+                (
+                    doc_id,
+                    snap.source_id,
+                    run_id,
+                    str(kind),
+                    now,
+                    published,
+                    snap.url,
+                    snap.title,
+                    old_version,
+                    version_id,
+                    diff.added,
+                    diff.removed,
+                    diff_to_json(diff),
+                ),
             )
             change_id = int(cur.lastrowid or 0)
-            self._count(conn, run_id, snap.source_id, "new" if kind == ChangeKind.NEW else "changed")
+            self._count(
+                conn, run_id, snap.source_id, "new" if kind == ChangeKind.NEW else "changed"
+            )
         return change_id
 
     def record_unchanged(self, run_id: int, snap: Snapshot) -> None:
@@ -283,7 +348,7 @@ class Storage:
             self._count(conn, run_id, snap.source_id, "unchanged")
 
     def record_gone(self, run_id: int, source_id: str, url: str, status: int) -> int | None:
-        """Count a 404/410; the second consecutive one removes the document (returns the change id)."""
+        """Count a 404/410; the second run in a row removes the document (returns the change id)."""
         with self._tx() as conn:
             row = self._one("SELECT * FROM documents WHERE url = ?", (url,))
             if row is None or row["removed_at"] is not None:
@@ -296,8 +361,14 @@ class Storage:
                     "UPDATE documents SET gone_strikes = ?, gone_run_id = ? WHERE id = ?",
                     (strikes, run_id, row["id"]),
                 )
-                self._event(conn, run_id, source_id, url, "error",
-                            f"HTTP {status} ({strikes}/{REMOVE_AFTER_STRIKES} before removal)")
+                self._event(
+                    conn,
+                    run_id,
+                    source_id,
+                    url,
+                    "error",
+                    f"HTTP {status} ({strikes}/{REMOVE_AFTER_STRIKES} before removal)",
+                )
                 return None
             now = to_iso(utcnow())
             text = self._one("SELECT text FROM versions WHERE id = ?", (row["version_id"],))
@@ -305,8 +376,19 @@ class Storage:
                 "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"
                 " published_at, url, title, old_version_id, added, removed)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (row["id"], source_id, run_id, str(ChangeKind.REMOVED), now, row["published_at"],
-                 url, row["title"], row["version_id"], "", text["text"] if text else ""),
+                (
+                    row["id"],
+                    source_id,
+                    run_id,
+                    str(ChangeKind.REMOVED),
+                    now,
+                    row["published_at"],
+                    url,
+                    row["title"],
+                    row["version_id"],
+                    "",
+                    text["text"] if text else "",
+                ),
             )
             conn.execute(
                 "UPDATE documents SET gone_strikes = ?, gone_run_id = ?, removed_at = ?"
@@ -316,8 +398,9 @@ class Storage:
             self._count(conn, run_id, source_id, "removed")
             return int(cur.lastrowid or 0)
 
-    def record_event(self, run_id: int, source_id: str, url: str, kind: str, reason: str, *,
-                     index: bool = False) -> None:
+    def record_event(
+        self, run_id: int, source_id: str, url: str, kind: str, reason: str, *, index: bool = False
+    ) -> None:
         """Record an anomaly or an error; ``index`` marks the source's entry point as failed."""
         with self._tx() as conn:
             self._event(conn, run_id, source_id, url, kind, reason)
@@ -327,8 +410,15 @@ class Storage:
                     (run_id, source_id),
                 )
 
-    def _event(self, conn: sqlite3.Connection, run_id: int, source_id: str, url: str, kind: str,
-               reason: str) -> None:
+    def _event(
+        self,
+        conn: sqlite3.Connection,
+        run_id: int,
+        source_id: str,
+        url: str,
+        kind: str,
+        reason: str,
+    ) -> None:
         conn.execute(
             "INSERT INTO events (run_id, source_id, url, kind, reason, at) VALUES (?,?,?,?,?,?)",
             (run_id, source_id, url, kind, reason, to_iso(utcnow())),
@@ -343,20 +433,27 @@ class Storage:
     @staticmethod
     def _count(conn: sqlite3.Connection, run_id: int, source_id: str, column: str) -> None:
         conn.execute(
-            "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)", (run_id, source_id)
+            "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)",
+            (run_id, source_id),
         )
         conn.execute(
-            f"UPDATE run_sources SET {column} = {column} + 1"  # noqa: S608 - fixed column names
-            " WHERE run_id = ? AND source_id = ?",
+            f"UPDATE run_sources SET {column} = {column} + 1 WHERE run_id = ? AND source_id = ?",
             (run_id, source_id),
         )
 
     # -- change history ----------------------------------------------------------------------
 
-    def changes(self, *, since: datetime | None = None, sources: Iterable[str] = (),
-                kinds: Iterable[str] = (), categories: Iterable[str] = (),
-                watchlists: Iterable[str] = (), run_id: int | None = None,
-                limit: int | None = 50) -> list[Change]:
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        sources: Iterable[str] = (),
+        kinds: Iterable[str] = (),
+        categories: Iterable[str] = (),
+        watchlists: Iterable[str] = (),
+        run_id: int | None = None,
+        limit: int | None = 50,
+    ) -> list[Change]:
         where, params = ["1 = 1"], []
         if since is not None:
             where.append("c.detected_at >= ?")
@@ -368,19 +465,23 @@ class Storage:
             where.append(f"c.kind IN ({','.join('?' * len(kd))})")
             params.extend(kd)
         if cats := list(categories):
-            where.append("EXISTS (SELECT 1 FROM json_each(c.categories) j"
-                         f" WHERE j.value IN ({','.join('?' * len(cats))}))")
+            where.append(
+                "EXISTS (SELECT 1 FROM json_each(c.categories) j"
+                f" WHERE j.value IN ({','.join('?' * len(cats))}))"
+            )
             params.extend(cats)
         if watch := list(watchlists):
-            where.append("EXISTS (SELECT 1 FROM json_each(c.watch_hits) j"
-                         f" WHERE json_extract(j.value, '$.watchlist') IN ({','.join('?' * len(watch))}))")
+            where.append(
+                "EXISTS (SELECT 1 FROM json_each(c.watch_hits) j"
+                f" WHERE json_extract(j.value, '$.watchlist') IN ({','.join('?' * len(watch))}))"
+            )
             params.extend(watch)
         if run_id is not None:
             where.append("c.run_id = ?")
             params.append(run_id)
         sql = (
             "SELECT c.*, s.name AS source_name, s.marketplace FROM changes c"
-            f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"  # noqa: S608
+            f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"
             " ORDER BY c.detected_at DESC, c.id DESC"
         )
         if limit is not None:
@@ -396,6 +497,131 @@ class Storage:
         )
         return _change(row) if row else None
 
+    def set_classification(self, change_id: int, tags: dict[str, Any]) -> None:
+        """Store a change's classification: categories, keywords, watch_hits, effective_dates,
+        urgency, cluster, signature, is_promo (any subset).
+        """
+        columns = {
+            "categories",
+            "keywords",
+            "watch_hits",
+            "effective_dates",
+            "urgency",
+            "cluster",
+            "signature",
+            "is_promo",
+        }
+        unknown = set(tags) - columns
+        if unknown:
+            raise ValueError(f"unknown classification field(s): {sorted(unknown)}")
+        values = {
+            k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+            for k, v in tags.items()
+        }
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        with self._tx() as conn:
+            conn.execute(
+                f"UPDATE changes SET {assignments} WHERE id = ?",
+                (*values.values(), change_id),
+            )
+
+    def signatures(self, since: datetime) -> list[tuple[int, str | None, str]]:
+        """``(change id, cluster, signature)`` of changes detected since ``since`` that have one."""
+        rows = self._all(
+            "SELECT id, cluster, signature FROM changes WHERE signature IS NOT NULL"
+            " AND detected_at >= ? ORDER BY id",
+            (to_iso(since),),
+        )
+        return [(r["id"], r["cluster"], r["signature"]) for r in rows]
+
+    # -- deliveries --------------------------------------------------------------------------
+
+    def undelivered(
+        self, subscription: str, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[Change]:
+        """Changes not yet sent to ``subscription``, oldest first, detected since ``since``."""
+        where, params = (
+            [
+                "NOT EXISTS (SELECT 1 FROM delivered x WHERE x.subscription = ?"
+                " AND x.change_id = c.id)"
+            ],
+            [subscription],
+        )
+        if since is not None:
+            where.append("c.detected_at >= ?")
+            params.append(to_iso(since))
+        sql = (
+            "SELECT c.*, s.name AS source_name, s.marketplace FROM changes c"
+            f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"
+            " ORDER BY c.detected_at, c.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_change(r) for r in self._all(sql, params)]
+
+    def record_delivery(
+        self,
+        subscription: str,
+        change_ids: Iterable[int],
+        *,
+        status: str,
+        parts: int = 0,
+        error: str | None = None,
+    ) -> int:
+        """Log a delivery attempt; a ``sent`` one marks its changes delivered, atomically."""
+        ids = list(change_ids)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO deliveries (subscription, started_at, status, change_ids, parts,"
+                " error) VALUES (?,?,?,?,?,?)",
+                (subscription, to_iso(utcnow()), status, json.dumps(ids), parts, error),
+            )
+            delivery_id = int(cur.lastrowid or 0)
+            if status == "sent":
+                conn.executemany(
+                    "INSERT OR IGNORE INTO delivered (subscription, change_id, delivery_id)"
+                    " VALUES (?,?,?)",
+                    [(subscription, cid, delivery_id) for cid in ids],
+                )
+        return delivery_id
+
+    def deliveries(self, subscription: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        sql, params = "SELECT * FROM deliveries", []
+        if subscription is not None:
+            sql += " WHERE subscription = ?"
+            params.append(subscription)
+        rows = self._all(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
+        return [{**dict(r), "change_ids": json.loads(r["change_ids"])} for r in rows]
+
+    def last_delivery(self, subscription: str, status: str = "sent") -> dict[str, Any] | None:
+        row = self._one(
+            "SELECT * FROM deliveries WHERE subscription = ? AND status = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (subscription, status),
+        )
+        return {**dict(row), "change_ids": json.loads(row["change_ids"])} if row else None
+
+    def source_health(self, runs: int = 3) -> list[dict[str, Any]]:
+        """Sources whose recent runs (the last ``runs`` that covered them) ended in error or had
+        anomalies, with counts and the latest reason.
+        """
+        rows = self._all(
+            "SELECT rs.source_id, s.name, COUNT(*) AS runs,"
+            " SUM(rs.outcome = 'error') AS errors, SUM(rs.anomalies > 0) AS anomalous,"
+            " MAX(r.started_at) AS last_run,"
+            " (SELECT error FROM run_sources y WHERE y.source_id = rs.source_id"
+            "   AND y.error IS NOT NULL ORDER BY y.run_id DESC LIMIT 1) AS last_error"
+            " FROM run_sources rs JOIN runs r ON r.id = rs.run_id"
+            " LEFT JOIN sources s ON s.id = rs.source_id"
+            " WHERE rs.outcome IS NOT NULL AND (SELECT COUNT(*) FROM run_sources z"
+            "   WHERE z.source_id = rs.source_id AND z.run_id > rs.run_id"
+            "   AND z.outcome IS NOT NULL) < ?"
+            " GROUP BY rs.source_id HAVING errors > 0 OR anomalous > 0 ORDER BY rs.source_id",
+            (runs,),
+        )
+        return [dict(r) for r in rows]
+
     def counts(self) -> dict[str, int]:
         tables = ("documents", "versions", "changes", "runs", "events")
         return {t: self.db[t].count for t in tables}
@@ -403,23 +629,40 @@ class Storage:
 
 def _run_source(row: sqlite3.Row) -> RunSource:
     return RunSource(
-        run_id=row["run_id"], source_id=row["source_id"],
+        run_id=row["run_id"],
+        source_id=row["source_id"],
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-        new=row["new"], changed=row["changed"], removed=row["removed"],
-        unchanged=row["unchanged"], anomalies=row["anomalies"], errors=row["errors"],
+        new=row["new"],
+        changed=row["changed"],
+        removed=row["removed"],
+        unchanged=row["unchanged"],
+        anomalies=row["anomalies"],
+        errors=row["errors"],
         error=row["error"],
     )
 
 
 def _change(row: sqlite3.Row) -> Change:
     return Change(
-        id=row["id"], source_id=row["source_id"], url=row["url"], title=row["title"],
-        kind=ChangeKind(row["kind"]), detected_at=from_iso(row["detected_at"]) or utcnow(),
-        published_at=from_iso(row["published_at"]), added=row["added"], removed=row["removed"],
-        run_id=row["run_id"], document_id=row["document_id"],
-        source_name=row["source_name"] or "", marketplace=row["marketplace"] or "",
-        categories=json.loads(row["categories"]), keywords=json.loads(row["keywords"]),
+        id=row["id"],
+        source_id=row["source_id"],
+        url=row["url"],
+        title=row["title"],
+        kind=ChangeKind(row["kind"]),
+        detected_at=from_iso(row["detected_at"]) or utcnow(),
+        published_at=from_iso(row["published_at"]),
+        added=row["added"],
+        removed=row["removed"],
+        run_id=row["run_id"],
+        document_id=row["document_id"],
+        source_name=row["source_name"] or "",
+        marketplace=row["marketplace"] or "",
+        categories=json.loads(row["categories"]),
+        keywords=json.loads(row["keywords"]),
         watch_hits=json.loads(row["watch_hits"]),
         effective_dates=json.loads(row["effective_dates"]),
-        urgency=row["urgency"], cluster=row["cluster"], diff=row["diff"],
+        urgency=row["urgency"],
+        cluster=row["cluster"],
+        diff=row["diff"],
+        is_promo=bool(row["is_promo"]),
     )

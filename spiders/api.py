@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
-
-from scrapy import Request
 
 from crawler.items import FetchFailure
 from crawler.records import utcnow
@@ -13,6 +10,9 @@ from spiders.adapters import ADAPTERS, AdapterError, SiteAdapter
 from spiders.base import SourceSpider
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from scrapy import Request
     from scrapy.http import Response
 
     from crawler.config import Source
@@ -26,11 +26,16 @@ class ApiSpider(SourceSpider):
             adapter = ADAPTERS[source.adapter or ""](url, source.params)
             for req in adapter.requests(utcnow()):
                 yield self.index_request(
-                    source, req.url, method=req.method, headers=req.headers, body=req.body,
+                    source,
+                    req.url,
+                    method=req.method,
+                    headers=req.headers,
+                    body=req.body,
                 ).replace(cb_kwargs={"source": source, "adapter": adapter})
 
-    def parse_index(self, response: Response, source: Source,
-                    adapter: SiteAdapter | None = None) -> Iterator[Any]:
+    def parse_index(
+        self, response: Response, source: Source, adapter: SiteAdapter | None = None
+    ) -> Iterator[Any]:
         assert adapter is not None
         try:
             records = adapter.parse(response.body)
@@ -38,5 +43,10 @@ class ApiSpider(SourceSpider):
             yield FetchFailure(source_id=source.id, url=response.url, reason=str(exc), index=True)
             return
         for record in records[: source.max_items]:
-            yield self.text_snapshot(source, record.url, title=record.title, text=record.text,
-                                     published_at=record.published_at)
+            yield self.text_snapshot(
+                source,
+                record.url,
+                title=record.title,
+                text=record.text,
+                published_at=record.published_at,
+            )

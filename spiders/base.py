@@ -1,9 +1,8 @@
-"""SourceSpider: what the four kinds share — loading their sources, requests, errbacks, snapshots."""
+"""SourceSpider: what the four kinds share: their sources, requests, errbacks, snapshots."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import Request, Spider
@@ -14,6 +13,7 @@ from crawler.failures import describe_failure
 from crawler.items import FetchFailure, Snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable
     from datetime import datetime
 
     from scrapy.crawler import Crawler
@@ -37,8 +37,9 @@ class SourceSpider(Spider):
         self.sources = tuple(sources)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, source: str | None = None,
-                     **kwargs: Any) -> SourceSpider:
+    def from_crawler(
+        cls, crawler: Crawler, *args: Any, source: str | None = None, **kwargs: Any
+    ) -> SourceSpider:
         config = CrawlContext.of(crawler).config
         wanted = set(source.split(",")) if source else None
         mine = [s for s in config.sources if s.kind == cls.name and (wanted or s.enabled)]
@@ -46,7 +47,8 @@ class SourceSpider(Spider):
             unknown = wanted - {s.id for s in mine}
             if unknown:
                 raise UnknownSourceError(
-                    f"no {cls.name} source with id {', '.join(sorted(unknown))}")
+                    f"no {cls.name} source with id {', '.join(sorted(unknown))}"
+                )
             mine = [s for s in mine if s.id in wanted]
         spider = super().from_crawler(crawler, *args, sources=mine, **kwargs)
         _apply_crawl_settings(crawler, config.crawl)
@@ -77,18 +79,31 @@ class SourceSpider(Spider):
 
     def index_request(self, source: Source, url: str, **kwargs: Any) -> Request:
         """The source's entry point: its failure fails the whole source for this run."""
-        return Request(url, callback=self.parse_index, errback=self.on_error, dont_filter=True,
-                       cb_kwargs={"source": source}, meta={"source_id": source.id, "index": True},
-                       **kwargs)
+        return Request(
+            url,
+            callback=self.parse_index,
+            errback=self.on_error,
+            dont_filter=True,
+            cb_kwargs={"source": source},
+            meta={"source_id": source.id, "index": True},
+            **kwargs,
+        )
 
-    def document_request(self, source: Source, url: str, *, index: bool = False,
-                         **cb_kwargs: Any) -> Request:
+    def document_request(
+        self, source: Source, url: str, *, index: bool = False, **cb_kwargs: Any
+    ) -> Request:
         """A document fetch: conditional, and 304/404/410 reach the callback."""
         return Request(
-            url, callback=self.parse_document, errback=self.on_error,
+            url,
+            callback=self.parse_document,
+            errback=self.on_error,
             cb_kwargs={"source": source, **cb_kwargs},
-            meta={"source_id": source.id, "index": index, "document_url": url,
-                  "handle_httpstatus_list": DOCUMENT_STATUSES},
+            meta={
+                "source_id": source.id,
+                "index": index,
+                "document_url": url,
+                "handle_httpstatus_list": DOCUMENT_STATUSES,
+            },
         )
 
     def parse_index(self, response: Response, source: Source) -> Any:
@@ -103,13 +118,22 @@ class SourceSpider(Spider):
         yield FetchFailure(
             source_id=request.meta["source_id"],
             url=request.meta.get("document_url") or request.url,
-            reason=reason, index=bool(request.meta.get("index")), anomaly=anomaly,
+            reason=reason,
+            index=bool(request.meta.get("index")),
+            anomaly=anomaly,
         )
 
     # -- snapshots ---------------------------------------------------------------------------
 
-    def snapshot(self, response: Response, source: Source, *, title: str = "",
-                 published_at: datetime | None = None, text: str = "") -> Snapshot:
+    def snapshot(
+        self,
+        response: Response,
+        source: Source,
+        *,
+        title: str = "",
+        published_at: datetime | None = None,
+        text: str = "",
+    ) -> Snapshot:
         """A snapshot of a document response; only a 200 carries the decoded page."""
         ok = response.status == 200
         headers = response.headers
@@ -128,12 +152,20 @@ class SourceSpider(Spider):
             meta={"index": bool(response.meta.get("index"))},
         )
 
-    def text_snapshot(self, source: Source, url: str, *, title: str, text: str,
-                      published_at: datetime | None) -> Snapshot:
+    def text_snapshot(
+        self, source: Source, url: str, *, title: str, text: str, published_at: datetime | None
+    ) -> Snapshot:
         """A document that arrived inside its index (a feed entry, an API record, a list entry)."""
         digest = hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()  # noqa: S324
-        return Snapshot(source_id=source.id, url=url, final_url=url, title=title, text=text,
-                        published_at=published_at, body_hash=digest)
+        return Snapshot(
+            source_id=source.id,
+            url=url,
+            final_url=url,
+            title=title,
+            text=text,
+            published_at=published_at,
+            body_hash=digest,
+        )
 
 
 def _apply_crawl_settings(crawler: Crawler, crawl: CrawlSettings) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,8 @@ from spiders.base import SourceSpider
 from spiders.entries import clean_title, page_title
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from scrapy.http import Response
 
     from crawler.config import Source
@@ -30,15 +31,21 @@ def parse_feed(body: bytes, content_type: str = "") -> tuple[list[dict[str, Any]
             continue
         when = e.get("published_parsed") or e.get("updated_parsed")
         content = (e.get("content") or [{}])[0].get("value") or e.get("summary") or ""
-        entries.append({
-            "url": url,
-            "title": " ".join((e.get("title") or "").split()),
-            "text": html_to_text(content),
-            "published_at": datetime.fromtimestamp(calendar.timegm(when), UTC) if when else None,
-        })
+        entries.append(
+            {
+                "url": url,
+                "title": " ".join((e.get("title") or "").split()),
+                "text": html_to_text(content),
+                "published_at": datetime.fromtimestamp(calendar.timegm(when), UTC)
+                if when
+                else None,
+            }
+        )
     problem = None
     if not entries:
-        problem = f"not a feed: {parsed.get('bozo_exception')}" if parsed.get("bozo") else "empty feed"
+        problem = (
+            f"not a feed: {parsed.get('bozo_exception')}" if parsed.get("bozo") else "empty feed"
+        )
     return entries, problem
 
 
@@ -54,15 +61,22 @@ class FeedSpider(SourceSpider):
         for e in entries[: source.max_items]:
             title = clean_title(e["title"], source.filters.title_strip)
             if source.follows:
-                yield self.document_request(source, e["url"], entry_title=title,
-                                            entry_date=e["published_at"])
+                yield self.document_request(
+                    source, e["url"], entry_title=title, entry_date=e["published_at"]
+                )
             else:
                 text = f"{title}\n{e['text']}".strip()
-                yield self.text_snapshot(source, e["url"], title=title, text=text,
-                                         published_at=e["published_at"])
+                yield self.text_snapshot(
+                    source, e["url"], title=title, text=text, published_at=e["published_at"]
+                )
 
-    def parse_document(self, response: Response, source: Source, entry_title: str = "",
-                       entry_date: datetime | None = None) -> Iterator[Any]:
+    def parse_document(
+        self,
+        response: Response,
+        source: Source,
+        entry_title: str = "",
+        entry_date: datetime | None = None,
+    ) -> Iterator[Any]:
         title = entry_title
         if not title and response.status == 200 and hasattr(response, "text"):
             title = page_title(response.text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from scrapy.http import TextResponse
@@ -14,6 +13,7 @@ from spiders.base import SourceSpider
 from spiders.entries import extract_entries, page_date, page_title, source_tz
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from datetime import datetime
 
     from scrapy import Request
@@ -27,28 +27,46 @@ class ListingSpider(SourceSpider):
 
     def parse_index(self, response: Response, source: Source) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
-            yield FetchFailure(source_id=source.id, url=response.url, index=True,
-                               reason="the list page is not HTML")
+            yield FetchFailure(
+                source_id=source.id,
+                url=response.url,
+                index=True,
+                reason="the list page is not HTML",
+            )
             return
         entries = extract_entries(response.text, response.url, source)
         if not entries:
             reason = detect_anomaly(text=html_to_text(response.text), final_url=response.url)
             yield FetchFailure(
-                source_id=source.id, url=response.url, index=True, anomaly=reason is not None,
+                source_id=source.id,
+                url=response.url,
+                index=True,
+                anomaly=reason is not None,
                 reason=reason or "no entries found: the item/link selectors matched nothing",
             )
             return
         self.logger.debug("source %s: %d entries on %s", source.id, len(entries), response.url)
         for entry in entries[: source.max_items]:
             if source.follows:
-                yield self.document_request(source, entry.url, entry_title=entry.title,
-                                            entry_date=entry.published_at)
+                yield self.document_request(
+                    source, entry.url, entry_title=entry.title, entry_date=entry.published_at
+                )
             else:
-                yield self.text_snapshot(source, entry.url, title=entry.title,
-                                         text=entry.summary, published_at=entry.published_at)
+                yield self.text_snapshot(
+                    source,
+                    entry.url,
+                    title=entry.title,
+                    text=entry.summary,
+                    published_at=entry.published_at,
+                )
 
-    def parse_document(self, response: Response, source: Source, entry_title: str = "",
-                       entry_date: datetime | None = None) -> Iterator[Snapshot | Request]:
+    def parse_document(
+        self,
+        response: Response,
+        source: Source,
+        entry_title: str = "",
+        entry_date: datetime | None = None,
+    ) -> Iterator[Snapshot | Request]:
         title, published = entry_title, entry_date
         if response.status == 200 and isinstance(response, TextResponse):
             title = title or page_title(response.text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from scrapy.http import TextResponse
@@ -11,6 +10,8 @@ from spiders.base import SourceSpider
 from spiders.entries import page_date, page_title, source_tz
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from scrapy import Request
     from scrapy.http import Response
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the fixture site on 127.0.0.1, a PolicyRadar home, and the CLI as a user runs it."""
+"""Shared fixtures: the fixture site on 127.0.0.1, a home folder, and the CLI as users run it."""
 
 from __future__ import annotations
 
@@ -54,14 +54,21 @@ class Home:
         (self.path / "sources.toml").write_text(toml, encoding="utf-8")
         return self
 
-    def run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess:
         proc = subprocess.run(
             [sys.executable, "-m", "crawler.cli", "--home", str(self.path), "--lang", "en", *args],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         if check and proc.returncode != 0:
-            raise AssertionError(f"policyradar {' '.join(args)} exited {proc.returncode}:\n"
-                                 f"{proc.stdout}\n{proc.stderr}")
+            raise AssertionError(
+                f"policyradar {' '.join(args)} exited {proc.returncode}:\n"
+                f"{proc.stdout}\n{proc.stderr}"
+            )
         return proc
 
     def json(self, *args: str) -> object:

@@ -11,18 +11,34 @@ from spiders.adapters import ADAPTERS, AdapterError
 
 ANSWER = {
     "status": 0,
-    "data": {"row_map": {"2026-06-20": [{"kx_content": [
-        {"id": "Y7Uk3LdE", "resource_id": 1, "title": "亚马逊MFN备货时间新规6月29日生效，严禁虚报时效",
-         "description": "<p>亚马逊宣布：自6月29日起，MFN备货时间将自动计算。</p>",
-         "published_at": 1781942400},
-        {"id": "GD1eihMR", "resource_id": 2,
-         "title": "eBay调整欧盟直邮清关规则：7月1日起≤150欧订单须DDP申报",
-         "content": "7月1日起生效。", "published_at": 1781946000},
-    ]}]}},
+    "data": {
+        "row_map": {
+            "2026-06-20": [
+                {
+                    "kx_content": [
+                        {
+                            "id": "Y7Uk3LdE",
+                            "resource_id": 1,
+                            "title": "亚马逊MFN备货时间新规6月29日生效，严禁虚报时效",
+                            "description": "<p>自6月29日起，MFN备货时间将自动计算。</p>",
+                            "published_at": 1781942400,
+                        },
+                        {
+                            "id": "GD1eihMR",
+                            "resource_id": 2,
+                            "title": "eBay调整欧盟直邮清关规则：7月1日起≤150欧订单须DDP申报",
+                            "content": "7月1日起生效。",
+                            "published_at": 1781946000,
+                        },
+                    ]
+                }
+            ]
+        }
+    },
 }
 
 
-def adapter(**params: object):  # noqa: ANN201
+def adapter(**params: object):
     return ADAPTERS["amz123-kx"]("https://api.amz123.com/ugc/v1/user_content/kx_list", params)
 
 
@@ -38,8 +54,10 @@ def test_the_request_is_a_json_post_over_the_lookback_window() -> None:
 
 def test_records_carry_link_title_text_and_utc_time() -> None:
     records = adapter().parse(json.dumps(ANSWER).encode())
-    assert [r.url for r in records] == ["https://www.amz123.com/kx/Y7Uk3LdE",
-                                        "https://www.amz123.com/kx/GD1eihMR"]
+    assert [r.url for r in records] == [
+        "https://www.amz123.com/kx/Y7Uk3LdE",
+        "https://www.amz123.com/kx/GD1eihMR",
+    ]
     assert records[0].text.startswith("亚马逊MFN备货时间新规6月29日生效")
     assert "MFN备货时间将自动计算" in records[0].text
     assert records[0].published_at == datetime.fromtimestamp(1781942400, UTC)

@@ -1,4 +1,4 @@
-"""Loading sources.toml / config.toml: every problem stops with exit 2 and names file, source, field."""
+"""Loading sources.toml / config.toml: each problem exits 2 naming the file, source and field."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def test_a_valid_source_loads_with_defaults(tmp_path: Path) -> None:
     assert source.kind == "page"
     assert source.enabled is True
     assert source.entry_urls == (
-        "https://sellercentral.amazon.com/gp/help/external/help.html?itemID=G1791",)
+        "https://sellercentral.amazon.com/gp/help/external/help.html?itemID=G1791",
+    )
 
 
 ERRORS = [
@@ -46,31 +47,64 @@ ERRORS = [
     ("missing kind", VALID.replace('kind = "page"\n', ""), "kind", "missing required key"),
     ("unknown key", VALID + 'urll = "https://x.example"\n', "urll", "did you mean 'url'"),
     ("missing url", VALID.replace("url = ", "# url = "), "url", "missing required key"),
-    ("bad url", VALID.replace("https://sellercentral", "htp:/sellercentral"), "url",
-     "not an http(s) URL"),
-    ("logged-in url", VALID.replace("/gp/help/external/help.html?itemID=G1791", "/ap/signin"),
-     "url", "logged-in area"),
-    ("bad selector", VALID + '[source.selectors]\nbody = "div[[oops"\n', "selectors.body",
-     "does not parse"),
-    ("unknown nested key", VALID + "[source.selectors]\nbodyy = 'p'\n", "selectors.bodyy",
-     "did you mean 'body'"),
+    (
+        "bad url",
+        VALID.replace("https://sellercentral", "htp:/sellercentral"),
+        "url",
+        "not an http(s) URL",
+    ),
+    (
+        "logged-in url",
+        VALID.replace("/gp/help/external/help.html?itemID=G1791", "/ap/signin"),
+        "url",
+        "logged-in area",
+    ),
+    (
+        "bad selector",
+        VALID + '[source.selectors]\nbody = "div[[oops"\n',
+        "selectors.body",
+        "does not parse",
+    ),
+    (
+        "unknown nested key",
+        VALID + "[source.selectors]\nbodyy = 'p'\n",
+        "selectors.bodyy",
+        "did you mean 'body'",
+    ),
     ("bad regex", VALID + "ignore = ['(unclosed']\n", "ignore", "bad regular expression"),
     ("wrong type", VALID + "enabled = 'yes'\n", "enabled", "must be true or false"),
     ("bad id", VALID.replace('"policy-page"', '"Policy Page"'), "id", "lowercase slug"),
-    ("listing without link", VALID.replace('"page"', '"listing"'), "selectors.link",
-     "needs a link selector"),
-    ("unknown adapter", VALID.replace('"page"', '"api"') + 'adapter = "nope"\n', "adapter",
-     "unknown adapter"),
-    ("unknown adapter param", VALID.replace('"page"', '"api"')
-     + 'adapter = "amz123-kx"\n[source.params]\nlookback = 1\n', "params", "lookback"),
-    ("politeness out of range", VALID + "[source.politeness]\nconcurrency = 50\n",
-     "politeness.concurrency", "between 1 and 8"),
+    (
+        "listing without link",
+        VALID.replace('"page"', '"listing"'),
+        "selectors.link",
+        "needs a link selector",
+    ),
+    (
+        "unknown adapter",
+        VALID.replace('"page"', '"api"') + 'adapter = "nope"\n',
+        "adapter",
+        "unknown adapter",
+    ),
+    (
+        "unknown adapter param",
+        VALID.replace('"page"', '"api"') + 'adapter = "amz123-kx"\n[source.params]\nlookback = 1\n',
+        "params",
+        "lookback",
+    ),
+    (
+        "politeness out of range",
+        VALID + "[source.politeness]\nconcurrency = 50\n",
+        "politeness.concurrency",
+        "between 1 and 8",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "toml", "field", "words"), ERRORS, ids=[e[0] for e in ERRORS])
-def test_each_config_error_names_file_source_and_field(tmp_path: Path, case: str, toml: str,
-                                                       field: str, words: str) -> None:
+def test_each_config_error_names_file_source_and_field(
+    tmp_path: Path, case: str, toml: str, field: str, words: str
+) -> None:
     error = error_of(tmp_path, toml)
     message = str(error)
     assert str(tmp_path / "sources.toml") in message

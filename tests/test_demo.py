@@ -1,4 +1,4 @@
-"""`policyradar demo`: the real changes between the two snapshots come out, and none of the noise."""
+"""`policyradar demo`: the real changes between the two snapshots come out, none of the noise."""
 
 from __future__ import annotations
 
@@ -33,7 +33,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Completed
     home = tmp_path_factory.mktemp("demo") / "home"
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "--lang", "en", "demo", "--keep", str(home)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     return proc, home
 
@@ -71,9 +74,12 @@ def test_the_first_crawl_stores_every_document_as_new(demo: tuple) -> None:
 def test_noise_is_held_back_as_anomalies_and_errors(demo: tuple) -> None:
     _, home = demo
     con = sqlite3.connect(home / "policyradar.db")
-    outcomes = dict(con.execute(
-        "SELECT source_id, outcome || ':' || anomalies || ':' || errors FROM run_sources"
-        " WHERE run_id = 2 AND source_id LIKE 'noise-%'"))
+    outcomes = dict(
+        con.execute(
+            "SELECT source_id, outcome || ':' || anomalies || ':' || errors FROM run_sources"
+            " WHERE run_id = 2 AND source_id LIKE 'noise-%'"
+        )
+    )
     assert outcomes == {
         "noise-login-wall": "error:1:0",
         "noise-captcha": "error:1:0",
@@ -87,7 +93,8 @@ def test_noise_is_held_back_as_anomalies_and_errors(demo: tuple) -> None:
     # noise never becomes a version: one version each, from the first snapshot
     versions = con.execute(
         "SELECT COUNT(*) FROM versions v JOIN documents d ON d.id = v.document_id"
-        " WHERE d.source_id LIKE 'noise-%'").fetchone()[0]
+        " WHERE d.source_id LIKE 'noise-%'"
+    ).fetchone()[0]
     assert versions == 4
 
 
@@ -96,17 +103,31 @@ def test_a_thread_that_scrolled_off_the_list_is_not_removed(demo: tuple) -> None
     con = sqlite3.connect(home / "policyradar.db")
     removed = con.execute("SELECT COUNT(*) FROM changes WHERE kind = 'removed'").fetchone()[0]
     assert removed == 0
-    row = con.execute("SELECT removed_at FROM documents WHERE url LIKE "
-                      "'%3c6f2a51-8e0b-4d7a-9f12-6b5e8d4c2a90'").fetchone()
+    row = con.execute(
+        "SELECT removed_at FROM documents WHERE url LIKE '%3c6f2a51-8e0b-4d7a-9f12-6b5e8d4c2a90'"
+    ).fetchone()
     assert row == (None,)
 
 
 def test_the_changed_fee_notice_diff_shows_the_new_amount(demo: tuple) -> None:
     _, home = demo
     out = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "--home", str(home), "changes", "--json",
-         "--source", "gs-amazon-cn-news", "--limit", "100"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "--home",
+            str(home),
+            "changes",
+            "--json",
+            "--source",
+            "gs-amazon-cn-news",
+            "--limit",
+            "100",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     (change,) = [c for c in json.loads(out) if c["kind"] == "changed"]
     assert "3.15美元" in change["added"]

@@ -38,8 +38,10 @@ def test_long_page_mentioning_sign_in_and_captcha_is_not_flagged() -> None:
 def test_a_short_real_paragraph_about_passwords_and_captchas_is_not_flagged() -> None:
     # Login and captcha markers are phrases of sign-in forms and challenge pages, not topic words.
     assert detect_anomaly(text=HELP_PARAGRAPH) is None
-    two_step = ("Starting March 28, 2024, two-step verification will be required to sign in to "
-                "Seller Central. Keep your password and phone number up to date. 登录时需输入短信验证码。")
+    two_step = (
+        "Starting March 28, 2024, two-step verification will be required to sign in to "
+        "Seller Central. Keep your password and phone number up to date. 登录时需输入短信验证码。"
+    )
     assert detect_anomaly(text=two_step) is None
 
 

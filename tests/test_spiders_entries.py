@@ -23,8 +23,10 @@ FORUM = """
 GS_AMAZON = """
 <div class="nav"><a href="/policy">政策</a><a href="/fba">FBA</a><a href="/sell">开店</a></div>
 <ul>
- <li><a href="/news/news-notices-260112">● 3/31起生效!亚马逊FBA商品贴标政策变更，将终止共享库存!……[详细]</a></li>
- <li><a href="/news/news-notices-251016?utm_source=wx&amp;spm=a1">● 亚马逊美国站FBA费用调整……[详细]</a></li>
+ <li><a href="/news/news-notices-260112">
+     ● 3/31起生效!亚马逊FBA商品贴标政策变更，将终止共享库存!……[详细]</a></li>
+ <li><a href="/news/news-notices-251016?utm_source=wx&amp;spm=a1">
+     ● 亚马逊美国站FBA费用调整……[详细]</a></li>
  <li><a href="/news/news-notices-251016">● 亚马逊美国站FBA费用调整通知……[详细]</a></li>
 </ul>
 """
@@ -36,15 +38,21 @@ def source(**kw: object) -> Source:
 
 def test_forum_cards_keep_only_official_posts_with_their_dates() -> None:
     forum = source(
-        selectors=Selectors(item='[data-testid="search-post-compact-layout"]',
-                            link='a[href*="/seller-forums/discussions/t/"]', date="time[datetime]"),
+        selectors=Selectors(
+            item='[data-testid="search-post-compact-layout"]',
+            link='a[href*="/seller-forums/discussions/t/"]',
+            date="time[datetime]",
+        ),
         filters=Filters(require=("News_Amazon",)),
     )
-    entries = extract_entries(FORUM, "https://sellercentral.amazon.com/seller-forums/discussions",
-                              forum)
+    entries = extract_entries(
+        FORUM, "https://sellercentral.amazon.com/seller-forums/discussions", forum
+    )
     assert [e.title for e in entries] == ["Upcoming changes to Referral and FBA fees"]
-    assert entries[0].url == ("https://sellercentral.amazon.com/seller-forums/discussions/t/"
-                              "f8377dd8-a21d-46e9-84f1-3a4af07e51f3")
+    assert entries[0].url == (
+        "https://sellercentral.amazon.com/seller-forums/discussions/t/"
+        "f8377dd8-a21d-46e9-84f1-3a4af07e51f3"
+    )
     assert entries[0].published_at == datetime(2024, 7, 15, 16, tzinfo=UTC)
 
 
@@ -65,8 +73,10 @@ def test_ads_are_dropped_by_title_and_by_url() -> None:
     html = """<a href="/article/1801">雨果网主办·2026跨境峰会报名开启</a>
               <a href="/article/1802?utm_source=amz123">免费领取选品工具</a>
               <a href="/article/1803">亚马逊调整美国站退货政策</a>"""
-    cif = source(selectors=Selectors(link='a[href*="/article/"]'),
-                 filters=Filters(exclude_title=("雨果网主办",), exclude_url=("utm_source=",)))
+    cif = source(
+        selectors=Selectors(link='a[href*="/article/"]'),
+        filters=Filters(exclude_title=("雨果网主办",), exclude_url=("utm_source=",)),
+    )
     entries = extract_entries(html, "https://www.cifnews.com/category/amz", cif)
     assert [e.title for e in entries] == ["亚马逊调整美国站退货政策"]
 

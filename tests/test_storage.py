@@ -1,4 +1,4 @@
-"""Storage: versions only on change, removal after two consecutive 404s, run outcomes, crash recovery."""
+"""Storage: versions only on change, removal after two 404 runs, run outcomes, crash recovery."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ URL = "https://gs.amazon.cn/news/news-notices-260112"
 
 
 def snap(text: str, **kw: object) -> Snapshot:
-    return Snapshot(source_id="gs", url=URL, title="贴标政策变更", text=text,
-                    fingerprint=str(hash(text)), **kw)  # type: ignore[arg-type]
+    return Snapshot(
+        source_id="gs", url=URL, title="贴标政策变更", text=text, fingerprint=str(hash(text)), **kw
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -29,12 +30,18 @@ def storage(tmp_path: Path) -> Storage:
 
 def test_a_new_document_then_a_change_make_two_versions_and_two_changes(storage: Storage) -> None:
     run = storage.start_run(["gs"])
-    storage.save_version(run, snap("共享库存将于3月31日终止。"),
-                         new_document_diff("共享库存将于3月31日终止。"), ChangeKind.NEW, 10)
+    storage.save_version(
+        run,
+        snap("共享库存将于3月31日终止。"),
+        new_document_diff("共享库存将于3月31日终止。"),
+        ChangeKind.NEW,
+        10,
+    )
     diff = diff_text("共享库存将于3月31日终止。", "共享库存将于4月30日终止。")
     assert diff is not None
-    change_id = storage.save_version(run, snap("共享库存将于4月30日终止。"), diff,
-                                     ChangeKind.CHANGED, 10)
+    change_id = storage.save_version(
+        run, snap("共享库存将于4月30日终止。"), diff, ChangeKind.CHANGED, 10
+    )
     change = storage.change(change_id)
     assert change is not None
     assert change.kind == ChangeKind.CHANGED
@@ -106,7 +113,7 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
     con = sqlite3.connect(tmp_path / "db.sqlite")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in con.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["0001_initial"]
+    assert names == ["0001_initial", "0002_classification_and_deliveries"]
 
 
 def test_changes_filter_by_source_and_since(storage: Storage) -> None:
@@ -117,3 +124,36 @@ def test_changes_filter_by_source_and_since(storage: Storage) -> None:
     assert len(storage.changes(sources=["gs"])) == 1
     assert storage.changes(sources=["nope"]) == []
     assert storage.changes(since=datetime.now(UTC) + timedelta(days=1)) == []
+
+
+def test_a_sent_delivery_marks_its_changes_delivered_and_a_failed_one_does_not(
+    storage: Storage,
+) -> None:
+    run = storage.start_run(["gs"])
+    first = storage.save_version(run, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    assert [c.id for c in storage.undelivered("wecom")] == [first]
+    storage.record_delivery("wecom", [first], status="failed", error="HTTP 500")
+    assert [c.id for c in storage.undelivered("wecom")] == [first]
+    storage.record_delivery("wecom", [first], status="sent", parts=1)
+    assert storage.undelivered("wecom") == []
+    assert [c.id for c in storage.undelivered("email")] == [first]
+    assert [d["status"] for d in storage.deliveries("wecom")] == ["sent", "failed"]
+
+
+def test_classification_is_stored_and_read_back(storage: Storage) -> None:
+    run = storage.start_run(["gs"])
+    cid = storage.save_version(run, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    storage.set_classification(
+        cid,
+        {
+            "categories": ["fba"],
+            "urgency": "high",
+            "watch_hits": [{"watchlist": "库容", "keyword": "库容"}],
+        },
+    )
+    change = storage.change(cid)
+    assert change is not None
+    assert (change.categories, change.urgency) == (["fba"], "high")
+    assert [c.id for c in storage.changes(categories=["fba"], watchlists=["库容"])] == [cid]
+    with pytest.raises(ValueError, match="unknown classification"):
+        storage.set_classification(cid, {"category": "x"})

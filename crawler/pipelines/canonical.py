@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from crawler.items import FetchFailure, Snapshot
+from typing import TYPE_CHECKING
+
 from crawler.urls import canonical_url
+
+if TYPE_CHECKING:
+    from crawler.items import FetchFailure, Snapshot
 
 
 class CanonicalUrlPipeline:

@@ -1,4 +1,4 @@
-"""Turns a fetched page into its main text (the source's body selector, else a main-text extractor)."""
+"""Turns a fetched page into its main text: the body selector, else a main-text extractor."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ class ExtractPipeline:
         try:
             item.text = main_text(item.html, selector=selector, url=item.final_url or item.url)
         except SelectorMissError as exc:  # say why when the page is a captcha or a login wall
-            reason = detect_anomaly(text=html_to_text(item.html), title=item.title,
-                                    final_url=item.final_url)
+            reason = detect_anomaly(
+                text=html_to_text(item.html), title=item.title, final_url=item.final_url
+            )
             item.disposition, item.anomaly = Disposition.ANOMALY, reason or str(exc)
         item.html = ""  # the raw page is not kept past this point
         return item

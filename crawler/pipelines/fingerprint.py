@@ -13,6 +13,10 @@ class FingerprintPipeline:
             return item
         item.fingerprint = fingerprint(item.text)
         previous = item.meta.get("previous")
-        if previous is not None and not previous.removed and previous.fingerprint == item.fingerprint:
+        if (
+            previous is not None
+            and not previous.removed
+            and previous.fingerprint == item.fingerprint
+        ):
             item.disposition = Disposition.UNCHANGED
         return item

@@ -1,4 +1,4 @@
-"""Keeps login walls, captchas, error shells, empty and drastically shrunk pages out of the history."""
+"""Keeps login walls, captchas, error shells, empty and shrunk pages out of the history."""
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crawler.context import CrawlContext
-from crawler.items import Snapshot
 from crawler.normalise import normalise
 from crawler.pipelines import pending
 
@@ -13,6 +12,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.config import Config
+    from crawler.items import Snapshot
 
 
 class NormalisePipeline:

@@ -1,4 +1,4 @@
-"""Decides before extraction what the raw response already tells: 304, 404/410, or the same bytes."""
+"""Decides before extraction what the raw response tells: 304, 404/410, or the same bytes."""
 
 from __future__ import annotations
 
@@ -29,9 +29,11 @@ class ShortcutPipeline:
         item.meta["previous"] = previous
         if item.gone:
             item.disposition = Disposition.GONE_ONCE
-        elif item.not_modified:
-            item.disposition = Disposition.UNCHANGED
-        elif (previous is not None and not previous.removed and item.body_hash
-              and previous.body_hash == item.body_hash):
+        elif item.not_modified or (
+            previous is not None
+            and not previous.removed
+            and item.body_hash
+            and previous.body_hash == item.body_hash
+        ):
             item.disposition = Disposition.UNCHANGED
         return item

@@ -28,14 +28,16 @@ class StorePipeline:
         if isinstance(item, FetchFailure):
             kind = "anomaly" if item.anomaly else "error"
             logger.warning("source %s: %s: %s", item.source_id, kind, item.reason)
-            self.storage.record_event(self.run_id, item.source_id, item.url, kind, item.reason,
-                                      index=item.index)
+            self.storage.record_event(
+                self.run_id, item.source_id, item.url, kind, item.reason, index=item.index
+            )
             return item
         match item.disposition:
             case Disposition.NEW | Disposition.CHANGED:
                 kind = ChangeKind.NEW if item.disposition == Disposition.NEW else ChangeKind.CHANGED
-                self.storage.save_version(self.run_id, item, item.meta["diff"], kind,
-                                          len(meaningful(item.text)))
+                self.storage.save_version(
+                    self.run_id, item, item.meta["diff"], kind, len(meaningful(item.text))
+                )
                 logger.info("source %s: %s %s", item.source_id, kind, item.url)
             case Disposition.UNCHANGED:
                 self.storage.record_unchanged(self.run_id, item)
@@ -45,6 +47,12 @@ class StorePipeline:
                     logger.info("source %s: removed %s", item.source_id, item.url)
             case Disposition.ANOMALY:
                 logger.warning("source %s: anomaly %s: %s", item.source_id, item.anomaly, item.url)
-                self.storage.record_event(self.run_id, item.source_id, item.url, "anomaly",
-                                          item.anomaly or "anomaly", index=bool(item.meta.get("index")))
+                self.storage.record_event(
+                    self.run_id,
+                    item.source_id,
+                    item.url,
+                    "anomaly",
+                    item.anomaly or "anomaly",
+                    index=bool(item.meta.get("index")),
+                )
         return item

@@ -57,10 +57,12 @@ class Amz123KxAdapter(SiteAdapter):
         for kx in items:
             title = str(kx.get("title") or "").strip()
             text = html_to_text(str(kx.get("description") or kx.get("content") or ""))
-            records.append(ApiRecord(
-                url=self.options["item_url"].format(id=kx["id"]),
-                title=title,
-                text=f"{title}\n{text}".strip(),
-                published_at=parse_date(kx.get("published_at")),
-            ))
+            records.append(
+                ApiRecord(
+                    url=self.options["item_url"].format(id=kx["id"]),
+                    title=title,
+                    text=f"{title}\n{text}".strip(),
+                    published_at=parse_date(kx.get("published_at")),
+                )
+            )
         return records
