@@ -36,6 +36,8 @@ CONDITIONALGET_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.lawful.LoggedInAreaMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,

@@ -1,0 +1,82 @@
+"""Killing a crawl at any moment leaves a consistent database, and the next crawl completes it."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.conftest import FIXTURES, Home
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from crawler.demosite import SiteServer
+
+SLOW_ITEMS = 40  # /slow/list links 40 pages that each answer after 0.2 s
+
+
+def stored_changes(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            return con.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+
+
+@pytest.mark.parametrize("kill_after", [1, 15, 30], ids=lambda n: f"killed after {n} changes")
+def test_a_crawl_killed_mid_run_leaves_a_sound_file_and_the_next_run_completes(
+    site: SiteServer, home: Home, kill_after: int
+) -> None:
+    template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
+    home.sources(template.replace("{{base}}", site.base_url))
+    db = home.path / "policyradar.db"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "--home",
+            str(home.path),
+            "crawl",
+            "--source",
+            "fx-slow",
+            "--json",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while stored_changes(db) < kill_after and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    killed_at = stored_changes(db)
+    assert kill_after <= killed_at < SLOW_ITEMS, "the crawl must be killed mid-run"
+
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+
+    report = home.crawl("--source", "fx-slow")
+    (outcome,) = report["sources"]
+    assert outcome["outcome"] == "changed"
+    assert outcome["new"] == SLOW_ITEMS - killed_at
+    assert outcome["unchanged"] == killed_at
+
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    per_doc = con.execute(
+        "SELECT COUNT(DISTINCT d.id), COUNT(v.id), (SELECT COUNT(*) FROM changes)"
+        " FROM documents d JOIN versions v ON v.document_id = d.id"
+    ).fetchone()
+    assert per_doc == (SLOW_ITEMS, SLOW_ITEMS, SLOW_ITEMS)  # nothing lost, nothing twice
+    statuses = dict(con.execute("SELECT id, status FROM runs"))
+    assert statuses == {1: "interrupted", 2: "finished"}

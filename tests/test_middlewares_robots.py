@@ -1,0 +1,63 @@
+"""robots.txt is obeyed by every request, including those that wait together for it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.middlewares.robots import RobotsTxtMiddleware
+
+ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+
+
+class SlowRobotsEngine:
+    """Answers the robots.txt download after a moment, so other requests queue up behind it."""
+
+    async def download_async(self, request: Request) -> TextResponse:
+        await asyncio.sleep(0.05)
+        return TextResponse(request.url, body=ROBOTS, request=request)
+
+
+async def check(mw: RobotsTxtMiddleware, url: str) -> str:
+    try:
+        await mw.process_request(Request(url, headers={"User-Agent": "PolicyRadar/0.1"}))
+    except IgnoreRequest:
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.fixture
+def middleware() -> RobotsTxtMiddleware:
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
+    crawler.engine = SlowRobotsEngine()  # type: ignore[assignment]
+    return RobotsTxtMiddleware.from_crawler(crawler)
+
+
+def run(coro: object) -> object:
+    return asyncio.get_event_loop_policy().get_event_loop().run_until_complete(coro)  # type: ignore[arg-type]
+
+
+def test_requests_waiting_together_on_one_robots_txt_are_all_checked(
+    middleware: RobotsTxtMiddleware,
+) -> None:
+    # Scrapy 2.19's own middleware lets all but the first waiter through ("allowed").
+    urls = [f"http://example.test/page-{n}" for n in range(5)]
+    urls += [f"http://example.test/private/{n}" for n in range(5)]
+
+    async def main() -> list[str]:
+        return await asyncio.gather(*(check(middleware, url) for url in urls))
+
+    assert run(main()) == ["allowed"] * 5 + ["forbidden"] * 5
+
+
+def test_a_disallowed_path_is_refused(middleware: RobotsTxtMiddleware) -> None:
+    assert run(check(middleware, "http://example.test/private/x")) == "forbidden"
+    assert run(check(middleware, "http://example.test/public")) == "allowed"
