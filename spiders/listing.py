@@ -70,5 +70,7 @@ class ListingSpider(SourceSpider):
         title, published = entry_title, entry_date
         if response.status == 200 and isinstance(response, TextResponse):
             title = title or page_title(response.text)
-            published = published or page_date(response.text, None, source_tz(source))
+            published = published or page_date(
+                response.text, source.selectors.date, source_tz(source)
+            )
         yield self.snapshot(response, source, title=title, published_at=published)
