@@ -12,8 +12,14 @@ from typing import Any
 
 import click
 
-from crawler.config import CONFIG_FILE, SOURCES_FILE, Config, ConfigError, load_config
-from crawler.context import resolve_home
+from crawler.config import (
+    CONFIG_FILE,
+    SOURCES_FILE,
+    Config,
+    ConfigError,
+    load_config,
+    resolve_home,
+)
 from crawler.i18n import t
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -322,6 +328,29 @@ def demo(obj: Context, keep: Path | None) -> None:
     from crawler.demo import run_demo
 
     sys.exit(run_demo(keep, obj.lang, obj.console()))
+
+
+@cli.command()
+@click.pass_obj
+def run(obj: Context) -> None:
+    """Crawl, then send every digest that is due (for cron)."""
+    from digest.commands import deliver_due
+
+    config = obj.config()
+    report = do_crawl(obj, config, (), progress=True)
+    print_report(obj, report)
+    code = deliver_due(obj)
+    sys.exit(EXIT_NOTHING_DONE if report.all_failed else code)
+
+
+def _register_digest_commands() -> None:
+    from digest.commands import digest_command, notify_group
+
+    cli.add_command(digest_command)
+    cli.add_command(notify_group)
+
+
+_register_digest_commands()
 
 
 def main() -> None:

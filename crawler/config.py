@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from parsel.csstranslator import HTMLTranslator
+if TYPE_CHECKING:
+    from digest.subscriptions import Subscription
 
 KINDS = ("listing", "feed", "page", "api")
 SOURCES_FILE = "sources.toml"
@@ -25,6 +27,7 @@ FORBIDDEN_URL_PATTERNS = (
     r"/account/",
     r"/login",
 )
+DEFAULT_HOME = Path("~/.policyradar")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -144,6 +147,8 @@ class Config:
     home: Path
     sources: tuple[Source, ...]
     crawl: CrawlSettings
+    subscriptions: tuple[Subscription, ...] = ()
+    web_base: str | None = None  # where `policyradar serve` is reachable, for links in digests
 
     @property
     def database(self) -> Path:
@@ -156,22 +161,42 @@ class Config:
         raise KeyError(source_id)
 
 
+def resolve_home(home: str | Path | None) -> Path:
+    """The home folder: the given one, else ``POLICYRADAR_HOME``, else ``~/.policyradar``."""
+    chosen = home or os.environ.get("POLICYRADAR_HOME") or DEFAULT_HOME
+    return Path(chosen).expanduser()
+
+
 def load_config(home: Path) -> Config:
-    """Load ``config.toml`` and ``sources.toml`` from a home directory."""
+    """Load ``config.toml`` (optional) and ``sources.toml`` from a home directory."""
+    from digest.subscriptions import parse_subscriptions
+
     home = Path(home)
     cfg_path = home / CONFIG_FILE
-    crawl = CrawlSettings()
+    crawl, subscriptions, web_base = CrawlSettings(), (), None
     if cfg_path.exists():
         data = _read_toml(cfg_path)
-        _reject_unknown(cfg_path, data, {"crawl"}, None, None)
+        _reject_unknown(cfg_path, data, {"crawl", "subscription", "web_base"}, None, None)
         crawl = _build(CrawlSettings, data.get("crawl", {}), cfg_path, None, "crawl")
         _check_crawl(crawl, cfg_path)
+        subscriptions = parse_subscriptions(cfg_path, data.get("subscription", []))
+        web_base = data.get("web_base")
+        if web_base is not None and not (
+            isinstance(web_base, str) and web_base.startswith(("http://", "https://"))
+        ):
+            raise ConfigError(cfg_path, "must be an http(s) URL", field_name="web_base")
     src_path = home / SOURCES_FILE
     if not src_path.exists():
         raise ConfigError(
             src_path, "no sources file; run 'policyradar init' to write a starter one"
         )
-    return Config(home=home, sources=load_sources(src_path), crawl=crawl)
+    return Config(
+        home=home,
+        sources=load_sources(src_path),
+        crawl=crawl,
+        subscriptions=subscriptions,
+        web_base=web_base,
+    )
 
 
 def load_sources(path: Path) -> tuple[Source, ...]:
@@ -199,12 +224,15 @@ def load_sources(path: Path) -> tuple[Source, ...]:
 
 def describe_fields() -> dict[str, list[tuple[str, str]]]:
     """Field names and help for each config table, for the docs and their test."""
+    from digest.subscriptions import Subscription
+
     tables = {
         "source": Source,
         "source.selectors": Selectors,
         "source.filters": Filters,
         "source.politeness": Politeness,
         "crawl": CrawlSettings,
+        "subscription": Subscription,
     }
     return {
         name: [(f.name, f.metadata["help"]) for f in fields(cls)] for name, cls in tables.items()
@@ -341,6 +369,8 @@ def _check_source(src: Source, path: Path) -> None:
         raise ConfigError(path, "missing required key (or 'urls')", source=sid, field_name="url")
     for url in src.entry_urls:
         _check_url(url, path, sid, "url" if src.url else "urls")
+    from parsel.csstranslator import HTMLTranslator  # imported here: only validation needs it
+
     translator = HTMLTranslator()
     for f in fields(Selectors):
         css = getattr(src.selectors, f.name)

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.config import Config, load_config
+from crawler.config import Config, load_config, resolve_home
 from crawler.storage import Storage
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_HOME = Path("~/.policyradar")
-
-
-def resolve_home(home: str | Path | None) -> Path:
-    """The home folder: the given one, else ``POLICYRADAR_HOME``, else ``~/.policyradar``."""
-    chosen = home or os.environ.get("POLICYRADAR_HOME") or DEFAULT_HOME
-    return Path(chosen).expanduser()
 
 
 @dataclass(slots=True)

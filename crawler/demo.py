@@ -14,6 +14,7 @@ from crawler.demosite import SiteServer
 from crawler.display import changes_table, clean, run_table
 from crawler.i18n import t
 from crawler.storage import Storage
+from digest.commands import export_channels
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,6 +69,7 @@ def run_demo(keep: Path | None, lang: str, console: Console) -> int:
         with Storage(config.database) as storage:
             found = storage.changes(run_id=second.run_id, limit=None)
             counts = storage.counts()
+            written = export_channels(storage, home / "digest", lang=lang, changes=found)
         console.print(t("demo_changes", lang))
         console.print(changes_table(found, lang))
         console.print(t("demo_noise", lang))
@@ -86,6 +88,9 @@ def run_demo(keep: Path | None, lang: str, console: Console) -> int:
                 seconds=time.monotonic() - started,
             )
         )
+        console.print(t("demo_digest", lang, folder=home / "digest", files=len(written)))
+        for path in written:
+            console.print(f"  {path.name}  ({path.stat().st_size} B)")
         if keep:
             console.print(t("demo_next", lang, home=home))
     return 1 if first.all_failed or second.all_failed else 0

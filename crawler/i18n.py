@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{documents} documents, {changes} changes, {anomalies} anomalies, "
         "{errors} errors in {seconds:.1f} s",
     ),
+    "demo_digest": (
+        "每日摘要按各渠道渲染，共 {files} 个文件：{folder}",
+        "The daily digest as each channel renders it, {files} files in {folder}:",
+    ),
     "demo_next": (
         "查看：policyradar --home {home} changes / show <编号>",
         "Explore: policyradar --home {home} changes / show <id>",

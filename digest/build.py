@@ -1,0 +1,352 @@
+"""Undelivered changes -> a Digest: filtered for one subscription, clustered, ordered; pure.
+
+What is covered: ``Digest.change_ids`` are the changes shown (a cluster's every member included);
+they are marked delivered once the digest is sent. Changes the subscription does not want
+(other categories or watchlists, below its minimum urgency, promotions without a watch hit) are
+listed in ``Digest.skipped_ids`` and are *not* marked: they stay undelivered for this subscription,
+so widening its filters later brings them in, and re-examining them is bounded by
+``max_age_days`` (the query only loads changes detected within that many days).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from digest.labels import category_rank
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from crawler.records import Change
+    from digest.subscriptions import Subscription
+
+EXCERPT_CHARS = 200
+URGENCY_RANK = {"low": 0, "medium": 1, "high": 2}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class WatchHit:
+    watchlist: str
+    category: str
+    keyword: str
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestItem:
+    """One story: a change, or a cluster of near-duplicate changes shown once."""
+
+    change_ids: tuple[int, ...]
+    title: str
+    url: str
+    source_id: str
+    source_name: str
+    marketplace: str
+    kind: str
+    published_at: datetime | None
+    detected_at: datetime
+    effective_dates: tuple[str, ...]
+    urgency: str
+    categories: tuple[str, ...]
+    keywords: tuple[str, ...]
+    watch_hits: tuple[WatchHit, ...]
+    excerpt: str
+    also_reported_by: tuple[str, ...] = ()
+    diff_url: str | None = None
+
+    @property
+    def change_id(self) -> int:
+        return self.change_ids[0]
+
+    @property
+    def highlights(self) -> tuple[str, ...]:
+        """Return the terms to highlight in the excerpt: watch-hit keywords, then keywords."""
+        terms = [h.keyword for h in self.watch_hits] + list(self.keywords[:5])
+        return tuple(dict.fromkeys(t for t in terms if t.strip()))
+
+    def deadline(self, today: date) -> date | None:
+        """Return the nearest effective date on or after ``today``, if any."""
+        upcoming = [d for d in _dates(self.effective_dates) if d >= today]
+        return min(upcoming) if upcoming else None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    category: str
+    items: tuple[DigestItem, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthItem:
+    source_id: str
+    name: str
+    runs: int
+    errors: int
+    anomalous: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Digest:
+    """Channel-neutral digest of one subscription; renderers turn it into messages."""
+
+    subscription: str
+    language: str
+    timezone: str
+    generated_at: datetime
+    window: tuple[datetime, datetime] | None
+    urgent: tuple[DigestItem, ...]
+    sections: tuple[Section, ...]
+    health: tuple[HealthItem, ...]
+    change_ids: tuple[int, ...]
+    skipped_ids: tuple[int, ...] = ()
+    mode: str = "digest"  # digest | alert | quiet | test
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def items(self) -> tuple[DigestItem, ...]:
+        """Return every item in display order (urgent first, then section by section)."""
+        return self.urgent + tuple(i for s in self.sections for i in s.items)
+
+
+def build_digest(
+    changes: Iterable[Change],
+    subscription: Subscription,
+    *,
+    health: Iterable[Mapping[str, Any]] = (),
+    now: datetime,
+    web_base: str | None = None,
+    urgent_only: bool = False,
+) -> Digest | None:
+    """Filter, cluster and order ``changes`` for ``subscription``; None when nothing is left.
+
+    ``urgent_only`` builds an immediate alert: only high-urgency items, no health section.
+    """
+    cutoff = now - timedelta(days=subscription.max_age_days)
+    recent = [c for c in changes if c.detected_at >= cutoff]
+    wanted, skipped = [], []
+    for group in _clusters(recent):
+        item = _item(group, subscription, web_base)
+        ok = item is not None and (not urgent_only or item.urgency == "high")
+        (wanted if ok else skipped).append(item if ok else group)
+    if not wanted:
+        return None
+    today = now.astimezone(subscription.tz).date()
+    urgent = sorted((i for i in wanted if _is_urgent(i)), key=lambda i: _urgent_key(i, today))
+    by_cat: dict[str, list[DigestItem]] = {}
+    for item in wanted:
+        if not _is_urgent(item):
+            by_cat.setdefault(_home_category(item), []).append(item)
+    sections = tuple(
+        Section(cat, tuple(sorted(items, key=_section_key)))
+        for cat, items in sorted(by_cat.items(), key=lambda kv: category_rank(kv[0]))
+    )
+    health_items = () if urgent_only else tuple(_health(h) for h in health)
+    items = [*urgent, *(i for s in sections for i in s.items)]
+    covered = tuple(cid for i in items for cid in i.change_ids)
+    covered_ids = set(covered)
+    shown = [c for c in recent if c.id in covered_ids]
+    times = [c.detected_at for c in shown]
+    kinds = [c.kind for c in shown]
+    return Digest(
+        subscription=subscription.name,
+        language=subscription.language,
+        timezone=subscription.timezone,
+        generated_at=now,
+        window=(min(times), max(times)),
+        urgent=tuple(urgent),
+        sections=sections,
+        health=health_items,
+        change_ids=covered,
+        skipped_ids=tuple(c.id for g in skipped for c in g),
+        mode="alert" if urgent_only else "digest",
+        counts={
+            "items": len(items),
+            "urgent": len(urgent),
+            "changes": len(covered),
+            "new": kinds.count("new"),
+            "changed": kinds.count("changed"),
+            "removed": kinds.count("removed"),
+            "failing": len(health_items),
+        },
+    )
+
+
+def quiet_digest(
+    subscription: Subscription,
+    *,
+    health: Iterable[Mapping[str, Any]] = (),
+    now: datetime,
+    mode: str = "quiet",
+) -> Digest:
+    """Return an item-less digest: the "all quiet" note (with source health) or a test message."""
+    health_items = tuple(_health(h) for h in health)
+    return Digest(
+        subscription=subscription.name,
+        language=subscription.language,
+        timezone=subscription.timezone,
+        generated_at=now,
+        window=None,
+        urgent=(),
+        sections=(),
+        health=health_items,
+        change_ids=(),
+        mode=mode,
+        counts={"items": 0, "urgent": 0, "changes": 0, "failing": len(health_items)},
+    )
+
+
+def clean(text: str | None) -> str:
+    """Return crawled text on one line, without control or bidi-override characters."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text or "")).strip()
+
+
+def excerpt(text: str, terms: Sequence[str] = (), limit: int = EXCERPT_CHARS) -> str:
+    """Return at most ``limit`` characters of ``text``, moved to show the first hit term."""
+    text = clean(text)
+    if len(text) <= limit:
+        return text
+    lowered = text.lower()
+    hits = [p for p in (lowered.find(t.lower()) for t in terms if t) if p >= 0]
+    start = max(0, min(hits) - limit // 4) if hits and min(hits) > limit * 3 // 4 else 0
+    body = text[start : start + limit - 1 - (1 if start else 0)]
+    return ("…" if start else "") + body + "…"
+
+
+# -- internals -----------------------------------------------------------------------------------
+
+
+def _clusters(changes: list[Change]) -> list[list[Change]]:
+    groups: dict[str, list[Change]] = {}
+    result: list[list[Change]] = []
+    for change in changes:
+        if change.cluster:
+            if change.cluster not in groups:
+                groups[change.cluster] = []
+                result.append(groups[change.cluster])
+            groups[change.cluster].append(change)
+        else:
+            result.append([change])
+    return result
+
+
+def _urgency(change: Change) -> str:
+    return change.urgency if change.urgency in URGENCY_RANK else "low"
+
+
+def _hits(change: Change, sub: Subscription) -> list[WatchHit]:
+    hits = [
+        WatchHit(
+            str(h.get("watchlist", "")),
+            str(h.get("category", "")),
+            clean(str(h.get("keyword", ""))),
+            clean(str(h.get("snippet", ""))),
+        )
+        for h in change.watch_hits
+        if isinstance(h, dict)
+    ]
+    return [h for h in hits if not sub.watchlists or h.watchlist in sub.watchlists]
+
+
+def _wants(change: Change, sub: Subscription) -> bool:
+    categories = change.categories or ["other"]
+    if sub.categories and not set(categories) & set(sub.categories):
+        return False
+    hits = _hits(change, sub)
+    if sub.watchlists and not hits:
+        return False
+    if change.is_promo and not hits:
+        return False
+    return URGENCY_RANK[_urgency(change)] >= URGENCY_RANK[sub.min_urgency]
+
+
+def _item(group: list[Change], sub: Subscription, web_base: str | None) -> DigestItem | None:
+    """Merge a cluster into one item, or None when the subscription wants none of it."""
+    if not any(_wants(c, sub) for c in group):
+        return None
+    lead = max(
+        group,
+        key=lambda c: (
+            URGENCY_RANK[_urgency(c)],
+            len(_hits(c, sub)),
+            -c.detected_at.timestamp(),
+            -c.id,
+        ),
+    )
+    hits = list(dict.fromkeys(h for c in group for h in _hits(c, sub)))
+    keywords = tuple(dict.fromkeys(clean(k) for c in (lead, *group) for k in c.keywords))
+    categories = tuple(dict.fromkeys(cat for c in (lead, *group) for cat in c.categories)) or (
+        "other",
+    )
+    others = [c.source_name or c.source_id for c in group if c.source_id != lead.source_id]
+    text = lead.removed if lead.kind == "removed" or not lead.added.strip() else lead.added
+    terms = [h.keyword for h in hits] + list(keywords)
+    base = web_base.rstrip("/") if web_base else None
+    return DigestItem(
+        change_ids=tuple([lead.id] + [c.id for c in group if c.id != lead.id]),
+        title=clean(lead.title) or clean(lead.url),
+        url=lead.url,
+        source_id=lead.source_id,
+        source_name=clean(lead.source_name) or lead.source_id,
+        marketplace=lead.marketplace,
+        kind=str(lead.kind),
+        published_at=lead.published_at,
+        detected_at=lead.detected_at,
+        effective_dates=tuple(sorted({d for c in group for d in c.effective_dates})),
+        urgency=max((_urgency(c) for c in group), key=URGENCY_RANK.__getitem__),
+        categories=categories,
+        keywords=keywords,
+        watch_hits=tuple(hits),
+        excerpt=excerpt(text, terms),
+        also_reported_by=tuple(dict.fromkeys(others)),
+        diff_url=f"{base}/changes/{lead.id}" if base else None,
+    )
+
+
+def _is_urgent(item: DigestItem) -> bool:
+    return bool(item.watch_hits) or item.urgency == "high"
+
+
+def _urgent_key(item: DigestItem, today: date) -> tuple[Any, ...]:
+    deadline = item.deadline(today)
+    return (
+        0 if item.watch_hits else 1,
+        deadline or date.max,
+        -item.detected_at.timestamp(),
+        item.change_id,
+    )
+
+
+def _section_key(item: DigestItem) -> tuple[Any, ...]:
+    when = item.published_at or item.detected_at
+    return (-URGENCY_RANK[item.urgency], -when.timestamp(), item.change_id)
+
+
+def _home_category(item: DigestItem) -> str:
+    return min(item.categories, key=category_rank)
+
+
+def _health(row: Mapping[str, Any]) -> HealthItem:
+    return HealthItem(
+        source_id=str(row.get("source_id", "")),
+        name=clean(str(row.get("name") or row.get("source_id") or "")),
+        runs=int(row.get("runs") or 0),
+        errors=int(row.get("errors") or 0),
+        anomalous=int(row.get("anomalous") or 0),
+        last_error=clean(row.get("last_error")) or None,
+    )
+
+
+def _dates(values: Iterable[str]) -> list[date]:
+    result = []
+    for value in values:
+        try:
+            result.append(date.fromisoformat(str(value)[:10]))
+        except ValueError:
+            continue
+    return result

@@ -1,0 +1,339 @@
+"""What every renderer shares: the facts of an item as plain text, and splitting at item bounds."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from digest.labels import category_name, word
+
+if TYPE_CHECKING:
+    from digest.build import Digest, DigestItem, HealthItem
+
+ELLIPSIS = "…"
+_PLACEHOLDER_PARTS = 999  # header space is reserved for "(999/999)"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One message: its text and the changes it carries."""
+
+    text: str
+    change_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One unsplittable block: an item or a health line, under a group heading."""
+
+    group: str  # "urgent" | a category id | "health"
+    item: DigestItem | None = None
+    health: HealthItem | None = None
+    number: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Trim:
+    """How much of an item to show when it must shrink to fit one message."""
+
+    excerpt: int | None = None  # characters of the excerpt (None: all)
+    title: int | None = None  # characters of the title (None: all)
+    compact: bool = False  # number and title only
+
+
+def shorten(text: str, limit: int | None) -> str:
+    """Return ``text`` cut to ``limit`` characters with a trailing ``…`` (never mid-character)."""
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)] + ELLIPSIS if limit > 0 else ""
+
+
+def html_escape(text: str) -> str:
+    """Return ``text`` escaped for HTML text and attribute values."""
+    return html.escape(text, quote=True)
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return an http(s) URL with spaces, quotes, brackets and parentheses escaped, else None."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url.strip(), safe=":/?#@!$&*+,;=%~-._")
+
+
+def spans(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """Split ``text`` into (piece, is_hit) runs, case-insensitively matching ``terms``."""
+    terms = tuple(t for t in terms if t.strip())
+    if not terms or not text:
+        return [(text, False)] if text else []
+    pattern = re.compile(
+        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE
+    )
+    result: list[tuple[str, bool]] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        if match.start() > pos:
+            result.append((text[pos : match.start()], False))
+        result.append((match.group(0), True))
+        pos = match.end()
+    if pos < len(text):
+        result.append((text[pos:], False))
+    return result
+
+
+def local_date(when: datetime | None, tz: str) -> str:
+    return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d") if when else ""
+
+
+def local_time(when: datetime, tz: str) -> str:
+    return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def effective_text(d: Digest, item: DigestItem) -> str:
+    """Return the effective dates, the nearest upcoming one with "in N days"."""
+    today = d.generated_at.astimezone(ZoneInfo(d.timezone)).date()
+    shown = []
+    for value in item.effective_dates[:3]:
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            continue
+        delta = (day - today).days
+        note = (
+            word("today", d.language)
+            if delta == 0
+            else word("in_days", d.language, n=delta)
+            if delta > 0
+            else word("past", d.language)
+        )
+        shown.append(
+            f"{day.isoformat()} ({note})" if d.language == "en" else f"{day.isoformat()}（{note}）"
+        )
+    return ", ".join(shown) if d.language == "en" else "、".join(shown)
+
+
+def source_text(d: Digest, item: DigestItem) -> str:
+    """Return "source · marketplace · published date" in plain text."""
+    pieces = [item.source_name, item.marketplace]
+    when = local_date(item.published_at or item.detected_at, d.timezone)
+    label = "published" if item.published_at else "detected"
+    pieces.append(f"{word(label, d.language)} {when}")
+    if item.kind in ("changed", "removed"):
+        pieces.append(word(item.kind, d.language))
+    return " · ".join(p for p in pieces if p)
+
+
+def hits_text(d: Digest, item: DigestItem) -> list[tuple[str, str]]:
+    """Return (keyword, "watchlist / category") pairs of the watch hits, once each."""
+    seen: dict[str, str] = {}
+    for hit in item.watch_hits:
+        where = " / ".join(
+            p
+            for p in (
+                hit.watchlist,
+                category_name(hit.category, d.language) if hit.category else "",
+            )
+            if p
+        )
+        seen.setdefault(hit.keyword, where)
+    return list(seen.items())
+
+
+def also_text(d: Digest, item: DigestItem) -> str:
+    sep = ", " if d.language == "en" else "、"
+    return sep.join(item.also_reported_by)
+
+
+def group_title(d: Digest, group: str) -> str:
+    if group == "urgent":
+        return word("urgent_section", d.language)
+    if group == "health":
+        return word("health_section", d.language)
+    return category_name(group, d.language)
+
+
+def title_text(d: Digest) -> str:
+    """Return the digest's name: "政策雷达 · 每日摘要" (or alert / quiet / test)."""
+    mode = {"alert": "alert", "test": "test"}.get(d.mode, "digest")
+    return f"{word('brand', d.language)} · {word(mode, d.language)}"
+
+
+def counts_text(d: Digest) -> str:
+    lang, counts = d.language, d.counts
+    pieces = []
+    if counts.get("urgent"):
+        pieces.append(word("urgent_n", lang, n=counts["urgent"]))
+    if counts.get("changes"):
+        pieces.append(word("changes_n", lang, n=counts["changes"]))
+    if counts.get("failing"):
+        pieces.append(word("failing_n", lang, n=counts["failing"]))
+    return " · ".join(pieces)
+
+
+def health_text(d: Digest, h: HealthItem) -> str:
+    line = word("health_line", d.language, runs=h.runs, errors=h.errors, anomalous=h.anomalous)
+    reason = f" — {shorten(h.last_error, 120)}" if h.last_error else ""
+    return f"{h.name or h.source_id}: {line}{reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """An item's facts as plain (unescaped) text, trimmed to fit."""
+
+    number: int
+    title: str
+    url: str | None
+    source: str
+    effective: str
+    hits: list[tuple[str, str]]
+    also: str
+    excerpt: str
+    terms: tuple[str, ...]
+    diff_url: str | None
+    compact: bool
+
+
+def view(d: Digest, e: Entry, trim: Trim) -> ItemView:
+    """Return the facts of an entry's item, shortened as ``trim`` says."""
+    item = e.item
+    assert item is not None
+    full = not trim.compact
+    return ItemView(
+        number=e.number,
+        title=shorten(item.title, trim.title),
+        url=safe_url(item.url) if full else None,
+        source=source_text(d, item) if full else "",
+        effective=effective_text(d, item) if full else "",
+        hits=hits_text(d, item) if full else [],
+        also=also_text(d, item) if full else "",
+        excerpt=shorten(item.excerpt, trim.excerpt) if full else "",
+        terms=item.highlights,
+        diff_url=safe_url(item.diff_url) if full else None,
+        compact=trim.compact,
+    )
+
+
+def entries(d: Digest) -> list[Entry]:
+    """Return the digest's blocks in order, items numbered from 1."""
+    result: list[Entry] = []
+    number = 0
+    for item in d.urgent:
+        number += 1
+        result.append(Entry("urgent", item=item, number=number))
+    for section in d.sections:
+        for item in section.items:
+            number += 1
+            result.append(Entry(section.category, item=item, number=number))
+    result.extend(Entry("health", health=h) for h in d.health)
+    return result
+
+
+class Renderer:
+    """A channel's renderer: ``render(digest)`` returns its messages, each within the limit.
+
+    Entries are packed into parts within ``max_length`` (in ``unit``), split only between
+    entries; an entry too long for any part is shortened (excerpt, then title) to fit.
+    """
+
+    channel: ClassVar[str]
+    max_length: ClassVar[int] = 0  # 0: no limit
+    unit: ClassVar[str] = "chars"  # "bytes" (UTF-8) or "chars"
+    body_format: ClassVar[str] = "text"  # apprise's body_format for these messages
+    suffix: ClassVar[str] = ".txt"
+    excerpt_chars: ClassVar[int | None] = None  # a shorter excerpt for this channel
+
+    def size(self, text: str) -> int:
+        return len(text.encode("utf-8")) if self.unit == "bytes" else len(text)
+
+    def render(self, digest: Digest) -> list[str]:
+        return [part.text for part in self.paginate(digest)]
+
+    def subject(self, d: Digest) -> str:
+        """Return a one-line title with the counts: "政策雷达 · 3 条紧急 · 12 条变更"."""
+        counts = counts_text(d) if d.mode in ("digest", "alert") else ""
+        name = word("brand", d.language) if d.mode == "digest" and counts else title_text(d)
+        return " · ".join(p for p in (name, counts) if p)
+
+    def notice(self, d: Digest) -> str:
+        """Return the header's second line: the counts, or the quiet/test note."""
+        note = {"quiet": word("quiet", d.language), "test": word("test_body", d.language)}
+        return note.get(d.mode) or counts_text(d)
+
+    @staticmethod
+    def numbered(part: int, total: int) -> str:
+        return f" ({part}/{total})" if total > 1 else ""
+
+    # hooks, defined by each renderer
+    def header(self, d: Digest, part: int, total: int) -> str:
+        raise NotImplementedError
+
+    def heading(self, d: Digest, group: str, *, continued: bool) -> str:
+        raise NotImplementedError
+
+    def entry(self, d: Digest, e: Entry, trim: Trim) -> str:
+        raise NotImplementedError
+
+    def assemble(self, d: Digest, header: str, blocks: list[str], last: bool) -> str:
+        raise NotImplementedError
+
+    def paginate(self, d: Digest) -> list[Part]:
+        """Split the digest into parts; each fits, none repeats or loses an entry."""
+        pages: list[tuple[list[str], list[int]]] = []
+        blocks: list[str] = []
+        ids: list[int] = []
+        group = None
+        spare = self.header(d, _PLACEHOLDER_PARTS, _PLACEHOLDER_PARTS)
+        for e in entries(d):
+            heading = self.heading(d, e.group, continued=False) if e.group != group else ""
+            full = Trim(excerpt=self.excerpt_chars)
+            text = heading + self.entry(d, e, full)
+            if blocks and not self._fits(d, spare, [*blocks, text]):
+                pages.append((blocks, ids))
+                blocks, ids = [], []
+                heading = self.heading(d, e.group, continued=e.group == group)
+                text = heading + self.entry(d, e, full)
+            if not self._fits(d, spare, [*blocks, text]):
+                text = heading + self.entry(d, e, self._trim(d, spare, heading, e))
+            blocks.append(text)
+            ids.extend(e.item.change_ids if e.item else ())
+            group = e.group
+        pages.append((blocks, ids))
+        total = len(pages)
+        return [
+            Part(self.assemble(d, self.header(d, n, total), page, n == total), tuple(page_ids))
+            for n, (page, page_ids) in enumerate(pages, 1)
+        ]
+
+    def _fits(self, d: Digest, header: str, blocks: list[str]) -> bool:
+        if not self.max_length:
+            return True
+        return self.size(self.assemble(d, header, blocks, True)) <= self.max_length
+
+    def _trim(self, d: Digest, header: str, heading: str, e: Entry) -> Trim:
+        """Return the largest trim of one entry that fits a message on its own."""
+        if e.item is None:
+            return Trim(compact=True)
+
+        def fits(trim: Trim) -> bool:
+            return self._fits(d, header, [heading + self.entry(d, e, trim)])
+
+        longest = min(len(e.item.excerpt), self.excerpt_chars or len(e.item.excerpt))
+        for make, length in (
+            (lambda n: Trim(excerpt=n), longest),
+            (lambda n: Trim(excerpt=0, title=n), len(e.item.title)),
+            (lambda n: Trim(compact=True, title=n), len(e.item.title)),
+        ):
+            if fits(make(0)):
+                low, high = 0, length  # the largest n that fits, by bisection
+                while low < high:
+                    mid = (low + high + 1) // 2
+                    low, high = (mid, high) if fits(make(mid)) else (low, mid - 1)
+                return make(low)
+        return Trim(compact=True, title=0)

@@ -1,0 +1,170 @@
+"""The ``digest`` and ``notify test`` commands: send, preview, exit codes, redacted output."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from click.testing import CliRunner
+from freezegun import freeze_time
+
+from crawler.storage import Storage
+from digest.commands import deliver_due, digest_command, export_channels, notify_group
+from digest.subscriptions import Subscription
+from tests.test_digest_support import NOW, Receiver, Rows, make_rows, point_plugins_at
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+KEY = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+
+
+class FakeContext:
+    """What crawler.cli's Context offers the commands: home, lang, config(), storage()."""
+
+    def __init__(self, home: Path, subscriptions: tuple[Subscription, ...]) -> None:
+        self.home, self.lang = home, "zh"
+        self.subscriptions = subscriptions
+
+    def config(self) -> Any:
+        return SimpleNamespace(
+            home=self.home,
+            subscriptions=self.subscriptions,
+            web_base=None,
+            database=self.home / "policyradar.db",
+        )
+
+    def storage(self) -> Storage:
+        return Storage(self.home / "policyradar.db")
+
+
+@pytest.fixture
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    r = Receiver()
+    point_plugins_at(r, monkeypatch)
+    yield r
+    r.down()
+
+
+@pytest.fixture
+def rows(tmp_path: Path) -> Rows:
+    return make_rows(tmp_path)
+
+
+def run(rows: Rows, subs: tuple[Subscription, ...], command: Any, *args: str) -> Any:
+    assert rows.home is not None
+    with freeze_time(NOW):
+        return CliRunner().invoke(
+            command, list(args), obj=FakeContext(rows.home, subs), catch_exceptions=False
+        )
+
+
+def subs(receiver: Receiver) -> tuple[Subscription, ...]:
+    return (
+        Subscription(name="运营群", url=f"wecombot://{KEY}"),
+        Subscription(name="hook", url=f"json://127.0.0.1:{receiver.port}/hook"),
+    )
+
+
+def test_digest_sends_each_subscription_and_prints_redacted_targets(
+    rows: Rows, receiver: Receiver
+) -> None:
+    rows.many(12)
+    result = run(rows, subs(receiver), digest_command)
+    assert result.exit_code == 0, result.output
+    assert "sent     运营群 → wecombot://… [wecombot]" in result.output
+    assert "sent     hook → json://127.0.0.1:" in result.output
+    assert KEY not in result.output
+    assert rows.storage.undelivered("运营群") == []
+    assert rows.storage.undelivered("hook") == []
+    again = run(rows, subs(receiver), digest_command, "--subscription", "hook")
+    assert "没有未推送的变更" in again.output
+
+
+def test_dry_run_prints_the_parts_and_records_nothing(rows: Rows, receiver: Receiver) -> None:
+    rows.many(12)
+    result = run(rows, subs(receiver), digest_command, "--subscription", "运营群", "--dry-run")
+    assert result.exit_code == 0
+    assert "--- 1/" in result.output
+    assert " bytes ---" in result.output
+    assert "dry-run  运营群 → wecombot://…" in result.output
+    assert receiver.requests == []
+    assert rows.storage.deliveries() == []
+
+
+def test_a_failed_delivery_exits_1_and_shows_the_reason_without_the_key(
+    rows: Rows, receiver: Receiver
+) -> None:
+    rows.many(2)
+    receiver.status = 500
+    result = run(rows, subs(receiver), digest_command, "--subscription", "运营群")
+    assert result.exit_code == 1
+    assert "failed   运营群 → wecombot://…" in result.output
+    assert "error=500" in result.output
+    assert KEY not in result.output
+
+
+def test_unknown_subscription_is_a_usage_error(rows: Rows, receiver: Receiver) -> None:
+    result = run(rows, subs(receiver), digest_command, "--subscription", "nope")
+    assert result.exit_code == 2
+    assert "no subscription named 'nope' (known: 运营群, hook)" in result.stderr
+
+
+def test_format_and_output_render_the_last_week_without_recording(
+    rows: Rows, tmp_path: Path
+) -> None:
+    rows.many(3)
+    out = tmp_path / "digest.html"
+    result = run(rows, (), digest_command, "--output", str(out))
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    data = json.loads(run(rows, (), digest_command, "--format", "json").output)
+    assert sum(len(s["items"]) for s in data["sections"]) == 3
+    assert rows.storage.deliveries() == []
+
+
+def test_notify_test_reports_each_target_and_exits_1_if_one_failed(
+    rows: Rows, receiver: Receiver
+) -> None:
+    targets = (*subs(receiver), Subscription(name="mail", url_env="RADAR_MAIL_URL_UNSET"))
+    result = run(rows, targets, notify_group, "test")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "ok       运营群 → wecombot://… [wecombot]"
+    assert lines[1].startswith("ok       hook → json://127.0.0.1:")
+    assert lines[2].startswith("failed   mail → $RADAR_MAIL_URL_UNSET")
+    assert "RADAR_MAIL_URL_UNSET' (url_env) is not set" in lines[2]
+    assert "测试消息" in receiver.requests[0].json()["text"]["content"]
+    assert rows.storage.deliveries() == []  # a test message is not a delivery
+    only = run(rows, targets, notify_group, "test", "--subscription", "hook")
+    assert only.exit_code == 0
+
+
+def test_deliver_due_for_the_run_command(rows: Rows, receiver: Receiver) -> None:
+    rows.many(2)
+    assert rows.home is not None
+    obj = FakeContext(rows.home, subs(receiver))
+    with freeze_time(NOW):
+        assert deliver_due(obj, environ={}) == 0
+        assert deliver_due(obj, environ={}) == 0
+    assert len(receiver.requests) == 2  # one each, once
+
+
+def test_export_channels_writes_one_file_per_message(rows: Rows, tmp_path: Path) -> None:
+    rows.many(30)
+    written = export_channels(rows.storage, tmp_path / "out", now=NOW)
+    names = {p.name for p in written}
+    assert {
+        "digest-text.txt",
+        "digest-markdown.md",
+        "digest-html.html",
+        "digest-email.html",
+        "digest-json.json",
+        "digest-wecombot-1.txt",
+        "digest-tgram-1.txt",
+    } <= names
+    assert all(p.read_text(encoding="utf-8") for p in written)
+    assert rows.storage.deliveries() == []
