@@ -343,14 +343,15 @@ def run(obj: Context) -> None:
     sys.exit(EXIT_NOTHING_DONE if report.all_failed else code)
 
 
-def _register_digest_commands() -> None:
+def _register_commands() -> None:
+    from crawler.watch_commands import reclassify_command, watch_group
     from digest.commands import digest_command, notify_group
 
-    cli.add_command(digest_command)
-    cli.add_command(notify_group)
+    for command in (watch_group, reclassify_command, digest_command, notify_group):
+        cli.add_command(command)
 
 
-_register_digest_commands()
+_register_commands()
 
 
 def main() -> None:

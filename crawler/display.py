@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _OUTCOME_STYLE = {"changed": "bold green", "unchanged": "dim", "error": "bold red"}
+_URGENCY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _KIND_STYLE = {"new": "green", "changed": "yellow", "removed": "red"}
 
 
@@ -85,16 +86,24 @@ def run_table(outcomes: Iterable[RunSource], lang: str) -> Table:
 
 
 def changes_table(changes: Iterable[Change], lang: str) -> Table:
+    from digest.labels import category_name
+
     table = Table()
-    for key in ("id", "detected", "kind", "source", "title"):
+    for key in ("id", "detected", "kind", "urgency", "categories", "source", "title"):
         table.add_column(t(key, lang))
     for c in changes:
+        urgency = c.urgency or "-"
         table.add_row(
             str(c.id),
             c.detected_at.strftime("%Y-%m-%d %H:%M"),
             Text(str(c.kind), style=_KIND_STYLE.get(str(c.kind), "")),
+            Text(
+                t(f"urgency_{urgency}", lang) if c.urgency else "-",
+                style=_URGENCY_STYLE.get(urgency, ""),
+            ),
+            ", ".join(category_name(cat, lang) for cat in c.categories),
             c.source_id,
-            Text(clean(c.title, 80)),
+            Text(clean(c.title, 60) + (" ★" if c.watch_hits else "")),
         )
     return table
 
@@ -113,6 +122,23 @@ def change_text(change: Change, lang: str) -> Text:
     out.append(f"\n{t('detected', lang)}: {change.detected_at.isoformat()}")
     if change.published_at:
         out.append(f"   {t('published', lang)}: {change.published_at.isoformat()}")
+    if change.urgency:
+        from digest.labels import category_name
+
+        out.append(f"\n{t('urgency', lang)}: ")
+        out.append(t(f"urgency_{change.urgency}", lang), style=_URGENCY_STYLE.get(change.urgency))
+        cats = ", ".join(category_name(c, lang) for c in change.categories)
+        out.append(f"   {t('categories', lang)}: {cats}")
+    if change.effective_dates:
+        out.append(f"\n{t('effective', lang)}: {', '.join(change.effective_dates)}", style="bold")
+    if change.keywords:
+        out.append(f"\n{t('keywords', lang)}: {clean(', '.join(change.keywords))}")
+    for hit in change.watch_hits:
+        out.append(
+            f"\n★ {clean(hit.get('watchlist'))}: {clean(hit.get('keyword'))} — ",
+            style="bold magenta",
+        )
+        out.append(clean(hit.get("snippet")))
     out.append("\n\n")
     if change.diff is None:  # a removal: the last text, all removed
         for line in change.removed.splitlines():

@@ -51,6 +51,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.fingerprint.FingerprintPipeline": 600,
     "crawler.pipelines.version.VersionPipeline": 700,
     "crawler.pipelines.store.StorePipeline": 800,
+    "crawler.pipelines.tag.TagPipeline": 900,
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,

@@ -132,3 +132,35 @@ def test_the_changed_fee_notice_diff_shows_the_new_amount(demo: tuple) -> None:
     (change,) = [c for c in json.loads(out) if c["kind"] == "changed"]
     assert "3.15美元" in change["added"]
     assert "3.06美元" in change["removed"]
+
+
+def test_demo_changes_are_tagged_dated_and_prioritised(demo: tuple) -> None:
+    _, home = demo
+    con = sqlite3.connect(home / "policyradar.db")
+    rows = con.execute(
+        "SELECT url, categories, effective_dates, urgency FROM changes WHERE run_id = 2"
+    )
+    tags = {url.rsplit("/", 1)[-1]: (json.loads(c)[0], json.loads(d), u) for url, c, d, u in rows}
+    assert tags["news-notices-260112"] == ("fba", ["2026-03-31"], "high")
+    assert tags["e1f8b6a4-7c23-4d95-a1b0-8d4e2f6c3a71"] == (
+        "account_health",
+        ["2024-07-15"],
+        "high",
+    )
+    assert tags["f8377dd8-a21d-46e9-84f1-3a4af07e51f3"][0] == "fees"
+    assert tags["1283455"] == ("tax_customs", ["2026-09-01"], "high")
+
+
+def test_the_demo_writes_the_digest_for_every_channel(demo: tuple) -> None:
+    _, home = demo
+    names = {p.name for p in (home / "digest").iterdir()}
+    assert {
+        "digest-email.html",
+        "digest-text.txt",
+        "digest-wecombot-1.txt",
+        "digest-wecommd-1.md",
+        "digest-tgram-1.txt",
+    } <= names
+    for part in (home / "digest").glob("digest-wecombot-*.txt"):
+        assert len(part.read_bytes()) <= 2048
+    assert "3/31起生效" in (home / "digest" / "digest-text.txt").read_text(encoding="utf-8")

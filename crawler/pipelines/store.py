@@ -35,14 +35,18 @@ class StorePipeline:
         match item.disposition:
             case Disposition.NEW | Disposition.CHANGED:
                 kind = ChangeKind.NEW if item.disposition == Disposition.NEW else ChangeKind.CHANGED
-                self.storage.save_version(
+                item.meta["change_id"] = self.storage.save_version(
                     self.run_id, item, item.meta["diff"], kind, len(meaningful(item.text))
                 )
                 logger.info("source %s: %s %s", item.source_id, kind, item.url)
             case Disposition.UNCHANGED:
                 self.storage.record_unchanged(self.run_id, item)
             case Disposition.GONE_ONCE:
-                if self.storage.record_gone(self.run_id, item.source_id, item.url, item.status):
+                change_id = self.storage.record_gone(
+                    self.run_id, item.source_id, item.url, item.status
+                )
+                if change_id is not None:
+                    item.meta["change_id"] = change_id
                     item.disposition = Disposition.REMOVED
                     logger.info("source %s: removed %s", item.source_id, item.url)
             case Disposition.ANOMALY:

@@ -1,0 +1,139 @@
+"""The classification facade: one ``ChangeText`` in, its ``Tags`` out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from crawler.tagging.categories import OTHER, CategorySet
+from crawler.tagging.clusters import signature
+from crawler.tagging.effective import effective_dates
+from crawler.tagging.keywords import KeywordExtractor
+from crawler.tagging.text import fold, segment
+from crawler.tagging.urgency import UrgencyRules
+from crawler.tagging.watch import WatchHit, WatchMatcher
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from crawler.tagging.watch import Watchlist
+
+logger = logging.getLogger(__name__)
+
+NEW = "new"
+CHANGED = "changed"
+REMOVED = "removed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeText:
+    """The text of one change, as classification sees it."""
+
+    kind: str  # "new" | "changed" | "removed"
+    title: str
+    added: str
+    removed: str
+    published_at: datetime | None = None  # aware UTC
+    detected_at: datetime | None = None
+    language: str = ""  # the source's language hint: zh, en, de, ja, ... (informative only)
+
+    def parts(self) -> tuple[str, str, str]:
+        """(body for categories, text for keywords, text for dates and urgency)."""
+        if self.kind == REMOVED:
+            return self.removed, self.removed, _join(self.title, self.removed)
+        if self.kind == CHANGED:
+            return (
+                _join(self.added, self.removed),
+                _join(self.added, self.removed),
+                _join(self.title, self.added),
+            )
+        return self.added, _join(self.title, self.added), _join(self.title, self.added)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tags:
+    """Everything classification says about one change."""
+
+    categories: tuple[str, ...]  # best first; ("other",) when nothing fits
+    scores: dict[str, float]
+    keywords: tuple[str, ...]
+    watch_hits: tuple[WatchHit, ...]
+    effective_dates: tuple[str, ...]  # ISO dates, sorted
+    urgency: str
+    is_promo: bool
+    signature: tuple[int, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "categories": list(self.categories),
+            "scores": dict(self.scores),
+            "keywords": list(self.keywords),
+            "watch_hits": [hit.to_json() for hit in self.watch_hits],
+            "effective_dates": list(self.effective_dates),
+            "urgency": self.urgency,
+            "is_promo": self.is_promo,
+            "signature": list(self.signature),
+        }
+
+
+class Classifier:
+    """Categories, keywords, watch hits, effective dates, urgency and a duplicate signature.
+
+    Build it once per process (jieba and the term automatons load in the constructor);
+    :meth:`classify` is then pure and safe to call from one thread at a time.
+    """
+
+    def __init__(self, categories: CategorySet, watchlists: Sequence[Watchlist] = ()) -> None:
+        self.categories = categories
+        self.watch = WatchMatcher(watchlists)
+        self._keywords = KeywordExtractor(categories.domain_terms(), categories.stopwords)
+        s = categories.settings
+        self._urgency = UrgencyRules(categories.urgency_words, s.urgent_days, s.recent_days)
+
+    @classmethod
+    def load(cls, home: Path | None = None, watchlists: Sequence[Watchlist] = ()) -> Classifier:
+        """Bundled categories plus ``<home>/categories.toml``, with the given watchlists."""
+        return cls(CategorySet.load(home), watchlists)
+
+    def classify(self, change: ChangeText) -> Tags:
+        body, keyword_text, dated_text = change.parts()
+        scored = self.categories.score(change.title, body)
+        hits = self.watch.match((change.title, change.added, change.removed))
+        reference = (change.published_at or change.detected_at or datetime.now(UTC)).date()
+        dates = effective_dates(dated_text, reference)
+        # Only new text makes a change urgent: a removed "must" or deadline is no reason to hurry.
+        removed = change.kind == REMOVED
+        level = self._urgency.level(
+            fold(change.title if removed else dated_text),
+            is_promo=scored.is_promo,
+            policy_like=scored.categories != (OTHER,),
+            watch_hit=bool(hits),
+            dates=effective_dates(change.title, reference) if removed else dates,
+            reference=reference,
+        )
+        title_tokens = segment(change.title)
+        main = change.removed if change.kind == REMOVED else change.added
+        main_tokens = segment(main)
+        if change.kind == CHANGED:
+            keyword_tokens = main_tokens + segment(change.removed)
+        elif change.kind == REMOVED:
+            keyword_tokens = main_tokens
+        else:
+            keyword_tokens = title_tokens + main_tokens
+        return Tags(
+            categories=scored.categories,
+            scores=scored.scores,
+            keywords=self._keywords.extract(keyword_text, keyword_tokens),
+            watch_hits=hits,
+            effective_dates=dates,
+            urgency=level,
+            is_promo=scored.is_promo,
+            signature=tuple(signature("", tokens=title_tokens + main_tokens)),
+        )
+
+
+def _join(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)

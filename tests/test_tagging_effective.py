@@ -1,0 +1,236 @@
+"""Effective dates and deadlines: each row is (text, publish date, expected ISO dates).
+
+A date counts when the wording says it starts, ends or is due; a date without a year takes the
+publish year, or the next year when its month is earlier than the publish month.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crawler.tagging import effective_dates
+
+PUBLISHED = date(2026, 6, 20)
+
+CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
+    # -- English -------------------------------------------------------------------------------
+    ("en effective", "Effective March 1, 2027, sellers must register.", PUBLISHED, ("2027-03-01",)),
+    ("en effective as of, day first", "Effective as of 1 March 2027", PUBLISHED, ("2027-03-01",)),
+    (
+        "en starting, no year",
+        "Starting August 1, we will change the fees.",
+        PUBLISHED,
+        ("2026-08-01",),
+    ),
+    (
+        "en starting with year",
+        "starting October 2, 2024, lithium-ion batteries must",
+        PUBLISHED,
+        ("2024-10-02",),
+    ),
+    (
+        "en from, abbreviated month",
+        "from Feb 16, 2027 the window is 30 days",
+        PUBLISHED,
+        ("2027-02-16",),
+    ),
+    (
+        "en by, deadline without year",
+        "Please remove meltable inventory by April 15.",
+        date(2026, 3, 20),
+        ("2026-04-15",),
+    ),
+    (
+        "en by, month before publish month means next year",
+        "Remove it by April 15.",
+        PUBLISHED,
+        ("2027-04-15",),
+    ),
+    (
+        "en deprecated on",
+        "The v0 operation will be deprecated on March 31, 2027.",
+        PUBLISHED,
+        ("2027-03-31",),
+    ),
+    (
+        "en go into effect on",
+        "This change will go into effect on June 30, 2022.",
+        date(2022, 6, 1),
+        ("2022-06-30",),
+    ),
+    (
+        "en dated item start",
+        "On August 10, 2022, we are renaming a number of fee categories.",
+        date(2022, 8, 1),
+        ("2022-08-10",),
+    ),
+    (
+        "en weekday before the date",
+        "Beginning Monday, March 2, 2026, the new rules apply.",
+        PUBLISHED,
+        ("2026-03-02",),
+    ),
+    (
+        "en ordinal day",
+        "Effective July 1st, 2026, invoices are required.",
+        PUBLISHED,
+        ("2026-07-01",),
+    ),
+    (
+        "en range from-to",
+        "From October 15, 2026 to January 14, 2027, a peak fee applies.",
+        PUBLISHED,
+        ("2026-10-15", "2027-01-14"),
+    ),
+    (
+        "en range end takes the start's year",
+        "from October 16 to April 14",
+        PUBLISHED,
+        ("2026-10-16", "2027-04-14"),
+    ),
+    (
+        "en between-and, until",
+        "Items shipped between November 1 and December 31, 2025 can be "
+        "returned until January 31, 2026.",
+        date(2025, 10, 25),
+        ("2025-11-01", "2025-12-31", "2026-01-31"),
+    ),
+    ("en deferred to", "Ad-cost deduction deferred to August 1, 2026.", PUBLISHED, ("2026-08-01",)),
+    (
+        "en starting in month and year",
+        "Starting in January 2027, listings need a GTIN.",
+        PUBLISHED,
+        ("2027-01-01",),
+    ),
+    (
+        "en removed on after will",
+        "operations will be removed on December 20, 2026.",
+        PUBLISHED,
+        ("2026-12-20",),
+    ),
+    # -- English: dates that are not effective dates -----------------------------------------
+    ("en last updated is no effective date", "Last updated: August 1, 2022", PUBLISHED, ()),
+    ("en announcement dateline", "On March 3, 2026, Amazon announced record sales.", PUBLISHED, ()),
+    ("en posted on", "Posted by News_Amazon on June 12, 2024", PUBLISHED, ()),
+    ("en API version is no date", "Finances API v2024-06-19 is generally available", PUBLISHED, ()),
+    ("en RSS pubDate", "Thu, 25 Jun 2026 17:00:00 GMT", PUBLISHED, ()),
+    (
+        "en month and year after for",
+        "The fee charged for April 2024 is credited back.",
+        PUBLISHED,
+        (),
+    ),
+    (
+        "en instead of is not a new date",
+        "will start on August 1, 2026 instead of May 1, 2026.",
+        PUBLISHED,
+        ("2026-08-01",),
+    ),
+    # -- Chinese -------------------------------------------------------------------------------
+    ("zh 自…起", "自2027年3月1日起，卖家须提供EORI号码。", PUBLISHED, ("2027-03-01",)),
+    ("zh 起生效, no year", "新规3月31日起生效", date(2026, 1, 12), ("2026-03-31",)),
+    (
+        "zh slash date 起生效",
+        "3/31起生效!亚马逊FBA商品贴标政策变更",
+        date(2026, 1, 12),
+        ("2026-03-31",),
+    ),
+    ("zh 生效", "亚马逊MFN备货时间新规6月29日生效，严禁虚报时效", PUBLISHED, ("2026-06-29",)),
+    ("zh 起 without 自", "7月1日起≤150欧订单须DDP申报", PUBLISHED, ("2026-07-01",)),
+    ("zh 前 deadline", "请于2026年9月1日前完成MRN填写", PUBLISHED, ("2026-09-01",)),
+    ("zh 截止 deadline", "提报截止10月20日", date(2025, 10, 8), ("2025-10-20",)),
+    (
+        "zh 将于 date",
+        "亚马逊美国站将于2026年1月1日发布第一季度的库存容量限制",
+        date(2025, 12, 18),
+        ("2026-01-01",),
+    ),
+    (
+        "zh range 至…期间",
+        "将在2025年10月15日至2026年1月14日期间收取旺季配送附加费",
+        PUBLISHED,
+        ("2025-10-15", "2026-01-14"),
+    ),
+    (
+        "zh month only with year, 自…起",
+        "自2026年7月起，CPSC还将要求电子申报",
+        PUBLISHED,
+        ("2026-07-01",),
+    ),
+    (
+        "zh month only without year, 自…起",
+        "自4月起系统将自动删除外部链接",
+        date(2025, 3, 20),
+        ("2025-04-01",),
+    ),
+    ("zh 延长至", "新品入仓优惠计划延长至2026年3月31日", PUBLISHED, ("2026-03-31",)),
+    ("zh weekday in brackets", "3月1日（周一）起执行", date(2027, 2, 1), ("2027-03-01",)),
+    (
+        "zh dated item start with 将",
+        "2022年8月10日，我们将重新命名部分费用类别。",
+        date(2022, 8, 1),
+        ("2022-08-10",),
+    ),
+    ("zh 号 instead of 日", "9月15号起执行新版发货规则", date(2025, 9, 9), ("2025-09-15",)),
+    ("zh 以后", "7月15日以后儿童产品进口要走eFiling", PUBLISHED, ("2026-07-15",)),
+    # -- Chinese: dates that are not effective dates -----------------------------------------
+    (
+        "zh news dateline",
+        "3月5日，亚马逊宣布将于4月1日起调整佣金。",
+        date(2026, 3, 5),
+        ("2026-04-01",),
+    ),
+    ("zh sales period is no effective date", "销售时间为2025年1月至2026年5月。", PUBLISHED, ()),
+    ("zh publish date line", "发布日期：2026-03-15", PUBLISHED, ()),
+    ("zh price is no slash date", "每件0.55美元，3.06美元调整为3.15美元", PUBLISHED, ()),
+    ("zh month ranges are not dates", "1月至9月的标准尺寸商品月度仓储费维持不变", PUBLISHED, ()),
+    # -- Traditional Chinese -----------------------------------------------------------------
+    ("zh-TW 自…起", "自2026年7月1日起，成交手續費費率調整為6%", PUBLISHED, ("2026-07-01",)),
+    ("zh-TW full-width digits", "自２０２６年７月１日起生效", PUBLISHED, ("2026-07-01",)),
+    # -- German ----------------------------------------------------------------------------------
+    ("de ab dem", "ab dem 1. März 2027 gelten neue Gebühren", PUBLISHED, ("2027-03-01",)),
+    (
+        "de mit Wirkung zum",
+        "Mit Wirkung zum 1. März 2027 ändern wir die Richtlinie.",
+        PUBLISHED,
+        ("2027-03-01",),
+    ),
+    (
+        "de dated item start",
+        "Am 10. August 2022 benennen wir einige Gebührenkategorien um.",
+        date(2022, 8, 1),
+        ("2022-08-10",),
+    ),
+    (
+        "de bis zum deadline",
+        "Bitte hinterlegen Sie die Nummer bis zum 15. Juli 2026.",
+        PUBLISHED,
+        ("2026-07-15",),
+    ),
+    ("de past dateline", "Am 3. März 2026 gab Amazon die Zahlen bekannt.", PUBLISHED, ()),
+    # -- Japanese --------------------------------------------------------------------------------
+    ("ja より", "2027年3月1日より、手数料を改定します。", PUBLISHED, ("2027-03-01",)),
+    ("ja から without year", "3月1日から適用されます", date(2027, 2, 10), ("2027-03-01",)),
+    ("ja 以降", "2027年4月1日以降、本人確認が必須となります。", PUBLISHED, ("2027-04-01",)),
+    ("ja までに deadline", "2026年12月31日までに登録してください。", PUBLISHED, ("2026-12-31",)),
+    ("ja weekday in brackets", "2027年3月1日（月）より", PUBLISHED, ("2027-03-01",)),
+    # -- Edge cases ------------------------------------------------------------------------------
+    ("no date at all", "The fee will change soon.", PUBLISHED, ()),
+    ("impossible date is dropped", "Effective February 30, 2027", PUBLISHED, ()),
+    (
+        "duplicates collapse, output sorted",
+        "Starting July 15, 2024 ... before July 15, 2024. From May 1, 2024, the fee changes.",
+        date(2024, 4, 1),
+        ("2024-05-01", "2024-07-15"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [pytest.param(text, published, expected, id=name) for name, text, published, expected in CASES],
+)
+def test_effective_dates(text: str, published: date, expected: tuple[str, ...]) -> None:
+    assert effective_dates(text, published) == expected
