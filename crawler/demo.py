@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from crawler.config import CONFIG_FILE, SOURCES_FILE, load_config
-from crawler.demosite import SiteServer
+from crawler.demosite import SiteServer, write_sources
 from crawler.display import changes_table, clean, run_table
 from crawler.i18n import t
 from crawler.storage import Storage
@@ -37,8 +37,7 @@ timeout = 10
 def prepare_home(home: Path, base_url: str) -> None:
     """Write the demo's config and sources (pointing at ``base_url``) into ``home``."""
     home.mkdir(parents=True, exist_ok=True)
-    sources = (DEMO_DIR / SOURCES_FILE).read_text(encoding="utf-8")
-    (home / SOURCES_FILE).write_text(sources.replace("{{base}}", base_url), encoding="utf-8")
+    write_sources(DEMO_DIR / SOURCES_FILE, home / SOURCES_FILE, base_url)
     (home / CONFIG_FILE).write_text(DEMO_CRAWL, encoding="utf-8")
 
 
