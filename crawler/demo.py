@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from crawler.config import CONFIG_FILE, SOURCES_FILE, load_config
-from crawler.demosite import SiteServer, write_sources
+from crawler.demosite import DEMO_ROOT, SiteServer, write_sources
 from crawler.display import changes_table, clean, run_table
 from crawler.i18n import t
 from crawler.storage import Storage
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from crawler.runner import RunReport
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_DIR = DEMO_ROOT
 # The demo site is local and tiny: no delays, a few parallel requests, one quick retry.
 DEMO_CRAWL = """\
 [crawl]
