@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint format clean chromium bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/policyradar demo --keep demo-home
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (CI runs as root; elsewhere they skip without it).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium is missing: the browser tests will be skipped (apt-get install chromium)"
+
+test: $(STAMP) chromium
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
@@ -27,6 +33,11 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Benchmark (bench/): N pages per site and rounds per N, e.g. `make bench N=1000,10000 ROUNDS=3`.
+# Installs nginx (Debian) and urlwatch (bench/.venv) when missing; BENCH_ARGS passes more options.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(N),--n $(N)) $(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-home .pytest_cache .ruff_cache *.egg-info

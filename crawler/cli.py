@@ -346,8 +346,9 @@ def run(obj: Context) -> None:
 def _register_commands() -> None:
     from crawler.watch_commands import reclassify_command, watch_group
     from digest.commands import digest_command, notify_group
+    from web.commands import search, serve
 
-    for command in (watch_group, reclassify_command, digest_command, notify_group):
+    for command in (search, serve, watch_group, reclassify_command, digest_command, notify_group):
         cli.add_command(command)
 
 

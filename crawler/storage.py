@@ -14,6 +14,7 @@ from sqlite_utils.migrations import Migrations
 
 from crawler.items import ChangeKind, Outcome
 from crawler.records import Change, DocumentState, RunSource, from_iso, to_iso, utcnow
+from crawler.search import SearchError, index_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -108,6 +109,80 @@ def _classification_and_deliveries(db: Database) -> None:
     )
 
 
+# -- search: the full-text index over changes ---------------------------------------------------
+# ``changes_fts`` is an FTS5 table over changes(title, added, removed, keywords) whose content is
+# the ``changes`` table itself (so Datasette offers its search box on ``changes``), but whose index
+# holds `crawler.search.index_text` of each column: folded text, Latin words and two-character CJK
+# pieces. It is written here, in the same transaction as the change row, never by triggers (the
+# folding is Python). Never run FTS5's 'rebuild' on it: use `Storage.rebuild_search_index`.
+SEARCH_FORMAT = "bigram-porter-1"  # bump when index_text changes: the index is rebuilt on open
+SEARCH_COLUMNS = ("title", "added", "removed", "keywords")
+SEARCH_WINDOW = 200  # how many of the newest matching changes a search ranks
+_SNIPPET_CHARS = 600  # characters of added/removed text read for ranking a candidate
+SEARCH_SCAN = 10_000  # with filters: at most this many of the newest text matches are checked
+_SEARCH_STEPS = 150  # thousands of SQLite VM steps a filtered search may take before chunking
+FACET_WINDOW = 1000  # facets list the values seen in this many of the latest changes
+
+
+@migrations(name="0003_search")
+def _search(db: Database) -> None:
+    db.execute(
+        "CREATE VIRTUAL TABLE changes_fts USING fts5(title, added, removed, keywords,"
+        ' content="changes", content_rowid="id",'
+        " tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.execute("CREATE TABLE search_index (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    _fill_search_index(db.conn)
+
+
+def _index_values(title: str, added: str, removed: str, keywords: str | None) -> tuple[str, ...]:
+    words = json.loads(keywords or "[]")
+    return (
+        index_text(title or ""),
+        index_text(added or ""),
+        index_text(removed or ""),
+        index_text(" ".join(str(w) for w in words)),
+    )
+
+
+def _index_change(conn: sqlite3.Connection, change_id: int, *, delete: bool = False) -> None:
+    """Add (or, with ``delete``, take out) one change's row of the search index."""
+    row = conn.execute(
+        "SELECT title, added, removed, keywords FROM changes WHERE id = ?", (change_id,)
+    ).fetchone()
+    if row is None:
+        return
+    columns = ", ".join(SEARCH_COLUMNS)
+    if delete:
+        sql = f"INSERT INTO changes_fts (changes_fts, rowid, {columns}) VALUES ('delete',?,?,?,?,?)"
+    else:
+        sql = f"INSERT INTO changes_fts (rowid, {columns}) VALUES (?, ?, ?, ?, ?)"
+    conn.execute(sql, (change_id, *_index_values(*row)))
+
+
+def _fill_search_index(conn: sqlite3.Connection, batch: int = 2000) -> int:
+    """Index every change from scratch (inside the caller's transaction); returns the count."""
+    conn.execute("INSERT INTO changes_fts (changes_fts) VALUES ('delete-all')")
+    count, last = 0, 0
+    while True:
+        rows = conn.execute(
+            "SELECT id, title, added, removed, keywords FROM changes WHERE id > ?"
+            " ORDER BY id LIMIT ?",
+            (last, batch),
+        ).fetchall()
+        if not rows:
+            break
+        conn.executemany(
+            f"INSERT INTO changes_fts (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
+            [(r[0], *_index_values(*r[1:])) for r in rows],
+        )
+        count, last = count + len(rows), rows[-1][0]
+    conn.execute(
+        "INSERT OR REPLACE INTO search_index (name, value) VALUES ('format', ?)", (SEARCH_FORMAT,)
+    )
+    return count
+
+
 class Storage:
     """One SQLite file (WAL), migrated on open; every crawl write is one transaction."""
 
@@ -121,6 +196,7 @@ class Storage:
         self.db.execute("PRAGMA busy_timeout = 10000")
         self.db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(self.db)
+        self._check_search_index()
 
     def close(self) -> None:
         self.db.close()
@@ -331,6 +407,7 @@ class Storage:
                 ),
             )
             change_id = int(cur.lastrowid or 0)
+            _index_change(conn, change_id)
             self._count(
                 conn, run_id, snap.source_id, "new" if kind == ChangeKind.NEW else "changed"
             )
@@ -390,13 +467,15 @@ class Storage:
                     text["text"] if text else "",
                 ),
             )
+            change_id = int(cur.lastrowid or 0)
+            _index_change(conn, change_id)
             conn.execute(
                 "UPDATE documents SET gone_strikes = ?, gone_run_id = ?, removed_at = ?"
                 " WHERE id = ?",
                 (strikes, run_id, now, row["id"]),
             )
             self._count(conn, run_id, source_id, "removed")
-            return int(cur.lastrowid or 0)
+            return change_id
 
     def record_event(
         self, run_id: int, source_id: str, url: str, kind: str, reason: str, *, index: bool = False
@@ -453,40 +532,27 @@ class Storage:
         watchlists: Iterable[str] = (),
         run_id: int | None = None,
         limit: int | None = 50,
+        offset: int = 0,
+        **more: Any,
     ) -> list[Change]:
-        where, params = ["1 = 1"], []
-        if since is not None:
-            where.append("c.detected_at >= ?")
-            params.append(to_iso(since))
-        if src := list(sources):
-            where.append(f"c.source_id IN ({','.join('?' * len(src))})")
-            params.extend(src)
-        if kd := list(kinds):
-            where.append(f"c.kind IN ({','.join('?' * len(kd))})")
-            params.extend(kd)
-        if cats := list(categories):
-            where.append(
-                "EXISTS (SELECT 1 FROM json_each(c.categories) j"
-                f" WHERE j.value IN ({','.join('?' * len(cats))}))"
-            )
-            params.extend(cats)
-        if watch := list(watchlists):
-            where.append(
-                "EXISTS (SELECT 1 FROM json_each(c.watch_hits) j"
-                f" WHERE json_extract(j.value, '$.watchlist') IN ({','.join('?' * len(watch))}))"
-            )
-            params.extend(watch)
-        if run_id is not None:
-            where.append("c.run_id = ?")
-            params.append(run_id)
+        """Changes newest first; ``more`` takes the search filters too (see `_filters`)."""
+        where, params = _filters(
+            since=since,
+            sources=sources,
+            kinds=kinds,
+            categories=categories,
+            watchlists=watchlists,
+            run_id=run_id,
+            **more,
+        )
         sql = (
             "SELECT c.*, s.name AS source_name, s.marketplace FROM changes c"
             f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"
             " ORDER BY c.detected_at DESC, c.id DESC"
         )
         if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
         return [_change(r) for r in self._all(sql, params)]
 
     def change(self, change_id: int) -> Change | None:
@@ -520,17 +586,26 @@ class Storage:
         }
         assignments = ", ".join(f"{k} = ?" for k in values)
         with self._tx() as conn:
+            reindex = "keywords" in values
+            if reindex:
+                _index_change(conn, change_id, delete=True)
             conn.execute(
                 f"UPDATE changes SET {assignments} WHERE id = ?",
                 (*values.values(), change_id),
             )
+            if reindex:
+                _index_change(conn, change_id)
 
-    def signatures(self, since: datetime) -> list[tuple[int, str | None, str]]:
-        """``(change id, cluster, signature)`` of changes detected since ``since`` that have one."""
+    def signatures(
+        self, since: datetime, *, exclude_source: str | None = None
+    ) -> list[tuple[int, str | None, str]]:
+        """``(change id, cluster, signature)`` of changes detected since ``since`` that have one,
+        optionally leaving out one source's changes.
+        """
         rows = self._all(
             "SELECT id, cluster, signature FROM changes WHERE signature IS NOT NULL"
-            " AND detected_at >= ? ORDER BY id",
-            (to_iso(since),),
+            " AND detected_at >= ? AND source_id IS NOT ? ORDER BY id",
+            (to_iso(since), exclude_source),
         )
         return [(r["id"], r["cluster"], r["signature"]) for r in rows]
 
@@ -625,6 +700,207 @@ class Storage:
     def counts(self) -> dict[str, int]:
         tables = ("documents", "versions", "changes", "runs", "events")
         return {t: self.db[t].count for t in tables}
+
+    # -- search and the web UI's reads ---------------------------------------------------------
+
+    def _check_search_index(self) -> None:
+        row = self._one("SELECT value FROM search_index WHERE name = 'format'")
+        if row is None or row["value"] != SEARCH_FORMAT:
+            logger.info("search index format changed: rebuilding it")
+            self.rebuild_search_index()
+
+    def rebuild_search_index(self) -> int:
+        """Index every change again (one transaction); returns how many were indexed."""
+        with self._tx() as conn:
+            return _fill_search_index(conn)
+
+    def search(
+        self, match: str, *, window: int = SEARCH_WINDOW, scan: int = SEARCH_SCAN, **filters: Any
+    ) -> list[dict]:
+        """The newest ``window`` changes matching the FTS5 expression ``match`` and ``filters``
+        (those of `changes`), newest first, as light rows for ranking: id, detected_at, title,
+        keywords and the first characters of added and removed. A filtered search that takes long
+        (a rare filter over a common word) checks the newest text matches in chunks instead, at
+        most ``scan`` of them, so it stays fast.
+        """
+        where, params = _filters(**filters)
+        columns = (
+            "SELECT c.id, c.detected_at, c.title, c.keywords,"
+            f" substr(c.added, 1, {_SNIPPET_CHARS}) AS added,"
+            f" substr(c.removed, 1, {_SNIPPET_CHARS}) AS removed"
+        )
+        direct = (  # FTS5 hands rows over newest first, the LIMIT stops it early
+            f"{columns} FROM changes_fts m CROSS JOIN changes c ON c.id = m.rowid"
+            f" LEFT JOIN sources s ON s.id = c.source_id WHERE changes_fts MATCH ?"
+            f" AND {' AND '.join(where)} ORDER BY m.rowid DESC LIMIT ?"
+        )
+        steps = {"left": _SEARCH_STEPS}
+
+        def spend() -> bool:  # a rare filter over a common word: give up, go by chunks
+            steps["left"] -= 1
+            return len(where) > 1 and steps["left"] < 0
+
+        self.db.conn.set_progress_handler(spend, 1000)
+        try:
+            return [dict(r) for r in self._all(direct, [match, *params, window])]
+        except sqlite3.OperationalError as exc:
+            if steps["left"] >= 0:  # not our interruption: a query the parser let through
+                logger.warning("search %r failed: %s", match, exc)
+                raise SearchError("bad_query") from exc
+        finally:
+            self.db.conn.set_progress_handler(None, 0)
+        try:
+            rows: list[dict] = []
+            below, examined, chunk = 2**63 - 1, 0, max(3 * window, 600)
+            sql = (  # the chunk's ids drive the loop: one primary-key lookup each
+                f"{columns} FROM json_each(?) m CROSS JOIN changes c ON c.id = m.value"
+                f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"
+                " ORDER BY m.key"
+            )
+            while examined < scan and len(rows) < window:
+                ids = [
+                    r[0]
+                    for r in self.db.conn.execute(
+                        "SELECT rowid FROM changes_fts WHERE changes_fts MATCH ? AND rowid < ?"
+                        " ORDER BY rowid DESC LIMIT ?",
+                        (match, below, min(chunk, scan - examined)),
+                    )
+                ]
+                if not ids:
+                    break
+                rows += [dict(r) for r in self._all(sql, [json.dumps(ids), *params])]
+                below, examined, chunk = ids[-1], examined + len(ids), chunk * 4
+            return rows[:window]
+        except sqlite3.OperationalError as exc:  # a query the parser let through by mistake
+            logger.warning("search %r failed: %s", match, exc)
+            raise SearchError("bad_query") from exc
+
+    def changes_by_id(self, ids: Iterable[int]) -> list[Change]:
+        """The changes with these ids, in the order given (unknown ids are left out)."""
+        wanted = list(ids)
+        if not wanted:
+            return []
+        rows = self._all(
+            "SELECT c.*, s.name AS source_name, s.marketplace FROM changes c"
+            " LEFT JOIN sources s ON s.id = c.source_id"
+            f" WHERE c.id IN ({','.join('?' * len(wanted))})",
+            wanted,
+        )
+        found = {r["id"]: _change(r) for r in rows}
+        return [found[i] for i in wanted if i in found]
+
+    def document_by_id(self, document_id: int) -> dict[str, Any] | None:
+        row = self._one(
+            "SELECT d.id, d.url, d.source_id, d.title, d.published_at, d.first_seen,"
+            " d.last_seen, d.removed_at, s.name AS source_name, s.marketplace"
+            " FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id = ?",
+            (document_id,),
+        )
+        return dict(row) if row else None
+
+    def version_text(self, version_id: int) -> dict[str, Any] | None:
+        """One stored version: id, document_id, fetched_at, title and its full text."""
+        row = self._one(
+            "SELECT id, document_id, fetched_at, title, text FROM versions WHERE id = ?",
+            (version_id,),
+        )
+        return dict(row) if row else None
+
+    def facets(self) -> dict[str, list[str]]:
+        """Values the filters can take: sources and marketplaces (all), categories, urgencies
+        and watchlists (as seen in the latest ``FACET_WINDOW`` changes, so the cost is bounded).
+        """
+        latest = (
+            "(SELECT categories, urgency, watch_hits FROM changes"
+            f" ORDER BY id DESC LIMIT {FACET_WINDOW})"
+        )
+        queries = {
+            "categories": f"SELECT DISTINCT j.value FROM {latest} c, json_each(c.categories) j",
+            "sources": "SELECT id FROM sources",
+            "marketplaces": "SELECT DISTINCT marketplace FROM sources WHERE marketplace != ''",
+            "urgencies": f"SELECT DISTINCT urgency FROM {latest} WHERE urgency IS NOT NULL",
+            "watchlists": "SELECT DISTINCT json_extract(j.value, '$.watchlist')"
+            f" FROM {latest} c, json_each(c.watch_hits) j",
+        }
+        return {
+            name: sorted(str(r[0]) for r in self._all(sql) if r[0] is not None)
+            for name, sql in queries.items()
+        }
+
+    def has_changes(self) -> bool:
+        return self._one("SELECT 1 FROM changes LIMIT 1") is not None
+
+    def latest_change_id(self) -> int:
+        row = self._one("SELECT MAX(id) AS id FROM changes")
+        return int(row["id"] or 0) if row else 0
+
+    def source_names(self) -> dict[str, str]:
+        return {r["id"]: r["name"] or r["id"] for r in self._all("SELECT id, name FROM sources")}
+
+    def source_counts(self) -> dict[str, dict[str, Any]]:
+        """Per source: documents, changes and the time of the latest change."""
+        rows = self._all(
+            "SELECT s.id AS source_id, s.name, s.kind, s.url, s.marketplace, s.enabled,"
+            " (SELECT COUNT(*) FROM documents d WHERE d.source_id = s.id) AS documents,"
+            " (SELECT COUNT(*) FROM changes c WHERE c.source_id = s.id) AS changes,"
+            " (SELECT MAX(detected_at) FROM changes c WHERE c.source_id = s.id) AS last_change"
+            " FROM sources s ORDER BY s.id"
+        )
+        return {r["source_id"]: dict(r) for r in rows}
+
+
+def _filters(
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sources: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    watchlists: Iterable[str] = (),
+    marketplaces: Iterable[str] = (),
+    urgencies: Iterable[str] = (),
+    watch_hits_only: bool = False,
+    run_id: int | None = None,
+    document_id: int | None = None,
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``changes c`` (joined with ``sources s``): each filter narrows, each
+    list is "any of"; dates compare ``detected_at`` (``until`` is exclusive).
+    """
+    where: list[str] = ["1 = 1"]
+    params: list[Any] = []
+
+    def any_of(values: Iterable[str], template: str) -> None:
+        if items := [v for v in values if v]:
+            where.append(template.format(marks=",".join("?" * len(items))))
+            params.extend(items)
+
+    if since is not None:
+        where.append("c.detected_at >= ?")
+        params.append(to_iso(since))
+    if until is not None:
+        where.append("c.detected_at < ?")
+        params.append(to_iso(until))
+    any_of(sources, "c.source_id IN ({marks})")
+    any_of(kinds, "c.kind IN ({marks})")
+    any_of(
+        categories, "EXISTS (SELECT 1 FROM json_each(c.categories) j WHERE j.value IN ({marks}))"
+    )
+    any_of(
+        watchlists,
+        "EXISTS (SELECT 1 FROM json_each(c.watch_hits) j"
+        " WHERE json_extract(j.value, '$.watchlist') IN ({marks}))",
+    )
+    any_of(marketplaces, "s.marketplace IN ({marks})")
+    any_of(urgencies, "c.urgency IN ({marks})")
+    if watch_hits_only:
+        where.append("c.watch_hits NOT IN ('', '[]')")
+    if run_id is not None:
+        where.append("c.run_id = ?")
+        params.append(run_id)
+    if document_id is not None:
+        where.append("c.document_id = ?")
+        params.append(document_id)
+    return where, params
 
 
 def _run_source(row: sqlite3.Row) -> RunSource:

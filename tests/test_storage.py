@@ -113,7 +113,7 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
     con = sqlite3.connect(tmp_path / "db.sqlite")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in con.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["0001_initial", "0002_classification_and_deliveries"]
+    assert names == ["0001_initial", "0002_classification_and_deliveries", "0003_search"]
 
 
 def test_changes_filter_by_source_and_since(storage: Storage) -> None:

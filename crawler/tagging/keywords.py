@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import jieba.analyse
-
 from crawler.tagging.matching import TermMatcher, term_key
 from crawler.tagging.text import (
     USERDICT_FILE,
@@ -34,6 +32,8 @@ class KeywordExtractor:
     def __init__(
         self, domain_terms: Iterable[str], stopwords: Iterable[str] = (), top_k: int = TOP_K
     ) -> None:
+        import jieba.analyse  # heavy (~0.5 s): only loaded by code that extracts keywords
+
         load_jieba()
         tfidf = jieba.analyse.default_tfidf
         self._idf: dict[str, float] = tfidf.idf_freq

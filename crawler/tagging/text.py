@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jieba
 import opencc
 
 if TYPE_CHECKING:
@@ -47,6 +46,8 @@ def load_jieba() -> None:
     with _lock:
         if _state["jieba"]:
             return
+        import jieba  # imported on first use: search and listing commands never need it
+
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         jieba.load_userdict(str(USERDICT_FILE))
@@ -101,6 +102,8 @@ def segment(text: str) -> list[str]:
     Only the Han runs go through jieba: it walks Latin text character by character, which is
     slow and adds nothing to what a word pattern finds.
     """
+    import jieba
+
     load_jieba()
     simple = to_simplified(text)
     han_only = _NOT_HAN.sub(" ", simple)
