@@ -33,7 +33,7 @@ class CrawlContext:
             owns_run = run_id is None
             if run_id is None:
                 storage.sync_sources(config.sources)
-                run_id = storage.start_run([])
+                run_id = storage.start_run([], baseline=True)
             ctx = cls(config=config, storage=storage, run_id=run_id, owns_run=owns_run)
             crawler._policyradar_context = ctx  # type: ignore[attr-defined]
         return ctx

@@ -29,7 +29,7 @@ class RunRecorder:
 
     def spider_opened(self, spider: Spider) -> None:
         for source in getattr(spider, "sources", ()):
-            self.context.storage.ensure_run_source(self.context.run_id, source.id)
+            self.context.storage.ensure_run_source(self.context.run_id, source.id, baseline=True)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         storage = self.context.storage

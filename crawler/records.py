@@ -67,6 +67,7 @@ class Change:
     urgency: str | None = None
     cluster: str | None = None
     is_promo: bool = False
+    baseline: bool = False  # found by the source's first run: history, not news
     diff: str | None = None  # JSON of the structured diff ops (see crawler.diffing)
 
     def to_json(self, *, with_diff: bool = False) -> dict[str, Any]:

@@ -85,7 +85,7 @@ async def crawl(
     started = loop.time()
     with Storage(config.database) as storage:
         storage.sync_sources(config.sources)
-        run_id = storage.start_run([s.id for s in sources])
+        run_id = storage.start_run([s.id for s in sources], baseline=True)
     project = get_project_settings()
     project.setmodule("crawler.settings", priority="project")
     project.setdict(

@@ -183,6 +183,17 @@ def _fill_search_index(conn: sqlite3.Connection, batch: int = 2000) -> int:
     return count
 
 
+@migrations(name="0004_baseline")
+def _baseline(db: Database) -> None:
+    db.executescript(
+        """
+        -- a source's first run records what is already there: its changes are history, not news
+        ALTER TABLE run_sources ADD COLUMN baseline INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE changes ADD COLUMN baseline INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 class Storage:
     """One SQLite file (WAL), migrated on open; every crawl write is one transaction."""
 
@@ -246,8 +257,13 @@ class Storage:
                     ),
                 )
 
-    def start_run(self, source_ids: Iterable[str]) -> int:
-        """Open a run; runs left open by a crash are closed as ``interrupted`` first."""
+    def start_run(self, source_ids: Iterable[str], *, baseline: bool = False) -> int:
+        """Open a run; runs left open by a crash are closed as ``interrupted`` first.
+
+        With ``baseline``, a source that has no documents yet gets a baseline run: the documents
+        it finds are stored as new, but flagged as the starting point rather than news (the digest
+        does not send them).
+        """
         with self._tx() as conn:
             for row in self._all("SELECT id FROM runs WHERE status = 'running'"):
                 self._close_run(conn, row["id"], "interrupted")
@@ -255,11 +271,22 @@ class Storage:
                 "INSERT INTO runs (started_at, status) VALUES (?, 'running')", (to_iso(utcnow()),)
             )
             run_id = int(cur.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO run_sources (run_id, source_id) VALUES (?, ?)",
-                [(run_id, sid) for sid in source_ids],
-            )
+            for sid in source_ids:
+                self._open_run_source(conn, run_id, sid, baseline=baseline)
         return run_id
+
+    def _open_run_source(
+        self, conn: sqlite3.Connection, run_id: int, source_id: str, *, baseline: bool
+    ) -> None:
+        fresh = (
+            baseline
+            and self._one("SELECT 1 FROM documents WHERE source_id = ? LIMIT 1", (source_id,))
+            is None
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO run_sources (run_id, source_id, baseline) VALUES (?, ?, ?)",
+            (run_id, source_id, int(fresh)),
+        )
 
     def finish_run(self, run_id: int) -> list[RunSource]:
         with self._tx() as conn:
@@ -280,12 +307,9 @@ class Storage:
             (to_iso(utcnow()), status, run_id),
         )
 
-    def ensure_run_source(self, run_id: int, source_id: str) -> None:
-        self.db.conn.execute(
-            "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)",
-            (run_id, source_id),
-        )
-        self.db.conn.commit()
+    def ensure_run_source(self, run_id: int, source_id: str, *, baseline: bool = False) -> None:
+        with self._tx() as conn:
+            self._open_run_source(conn, run_id, source_id, baseline=baseline)
 
     def run_sources(self, run_id: int) -> list[RunSource]:
         rows = self._all("SELECT * FROM run_sources WHERE run_id = ? ORDER BY source_id", (run_id,))
@@ -386,10 +410,18 @@ class Storage:
                     doc_id,
                 ),
             )
+            in_baseline = (
+                kind == ChangeKind.NEW
+                and self._one(
+                    "SELECT 1 FROM run_sources WHERE run_id = ? AND source_id = ? AND baseline = 1",
+                    (run_id, snap.source_id),
+                )
+                is not None
+            )
             cur = conn.execute(
                 "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"
-                " published_at, url, title, old_version_id, new_version_id, added, removed, diff)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " published_at, url, title, old_version_id, new_version_id, added, removed, diff,"
+                " baseline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc_id,
                     snap.source_id,
@@ -404,6 +436,7 @@ class Storage:
                     diff.added,
                     diff.removed,
                     diff_to_json(diff),
+                    int(in_baseline),
                 ),
             )
             change_id = int(cur.lastrowid or 0)
@@ -614,11 +647,15 @@ class Storage:
     def undelivered(
         self, subscription: str, *, since: datetime | None = None, limit: int | None = None
     ) -> list[Change]:
-        """Changes not yet sent to ``subscription``, oldest first, detected since ``since``."""
+        """Changes not yet sent to ``subscription``, oldest first, detected since ``since``.
+
+        Changes found by a source's baseline run (its first) are history, not news: never sent.
+        """
         where, params = (
             [
+                "c.baseline = 0",
                 "NOT EXISTS (SELECT 1 FROM delivered x WHERE x.subscription = ?"
-                " AND x.change_id = c.id)"
+                " AND x.change_id = c.id)",
             ],
             [subscription],
         )
@@ -941,4 +978,5 @@ def _change(row: sqlite3.Row) -> Change:
         cluster=row["cluster"],
         diff=row["diff"],
         is_promo=bool(row["is_promo"]),
+        baseline=bool(row["baseline"]),
     )

@@ -113,7 +113,12 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
     con = sqlite3.connect(tmp_path / "db.sqlite")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in con.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == ["0001_initial", "0002_classification_and_deliveries", "0003_search"]
+    assert names == [
+        "0001_initial",
+        "0002_classification_and_deliveries",
+        "0003_search",
+        "0004_baseline",
+    ]
 
 
 def test_changes_filter_by_source_and_since(storage: Storage) -> None:
@@ -157,3 +162,18 @@ def test_classification_is_stored_and_read_back(storage: Storage) -> None:
     assert [c.id for c in storage.changes(categories=["fba"], watchlists=["库容"])] == [cid]
     with pytest.raises(ValueError, match="unknown classification"):
         storage.set_classification(cid, {"category": "x"})
+
+
+def test_a_sources_first_run_is_a_baseline_that_the_digest_does_not_send(storage: Storage) -> None:
+    first = storage.start_run(["gs"], baseline=True)
+    old = storage.save_version(
+        first, snap("旧公告"), new_document_diff("旧公告"), ChangeKind.NEW, 3
+    )
+    storage.finish_run(first)
+    second = storage.start_run(["gs"], baseline=True)
+    other = Snapshot(source_id="gs", url=URL + "-2", title="新公告", text="新公告", fingerprint="x")
+    new = storage.save_version(second, other, new_document_diff("新公告"), ChangeKind.NEW, 3)
+    assert storage.change(old).baseline  # type: ignore[union-attr]
+    assert not storage.change(new).baseline  # type: ignore[union-attr]
+    assert [c.id for c in storage.undelivered("wecom")] == [new]
+    assert {c.id for c in storage.changes()} == {old, new}  # both stay in the history
