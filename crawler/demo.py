@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from crawler.config import CONFIG_FILE, SOURCES_FILE, load_config
+from crawler.config import CONFIG_FILE, DATABASE_FILE, SOURCES_FILE, load_config
 from crawler.demosite import DEMO_ROOT, SiteServer, write_sources
 from crawler.display import changes_table, clean, run_table
 from crawler.i18n import t
@@ -35,8 +36,13 @@ timeout = 10
 
 
 def prepare_home(home: Path, base_url: str) -> None:
-    """Write the demo's config and sources (pointing at ``base_url``) into ``home``."""
+    """Write the demo's config and sources (pointing at ``base_url``) into ``home``; a database
+    or digest left by an earlier demo is removed, so every demo starts from nothing.
+    """
     home.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        (home / f"{DATABASE_FILE}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(home / "digest", ignore_errors=True)
     write_sources(DEMO_DIR / SOURCES_FILE, home / SOURCES_FILE, base_url)
     (home / CONFIG_FILE).write_text(DEMO_CRAWL, encoding="utf-8")
 
