@@ -393,10 +393,10 @@ def test_the_timeline_filters_of_changes(storage: Storage, filled: dict[str, int
 def test_a_slow_filtered_search_goes_by_chunks_with_the_same_result(
     storage: Storage, filled: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crawler.storage
+    import crawler.storage.fulltext
 
     match = parse("亚马逊 OR 关税").match
     direct = storage.search(match, sources=["gs"])
-    monkeypatch.setattr(crawler.storage, "_SEARCH_STEPS", 0)
+    monkeypatch.setattr(crawler.storage.fulltext, "SEARCH_STEPS", 0)
     assert storage.search(match, sources=["gs"]) == direct
     assert storage.search(match, sources=["gs"], scan=1) == direct[:1]
