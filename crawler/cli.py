@@ -115,11 +115,14 @@ def init(obj: Context, force: bool) -> None:
     click.echo(t("init_done", obj.lang, path=obj.home))
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@click.pass_obj
-def sources(obj: Context, as_json: bool) -> None:
-    """List configured sources with their last outcome."""
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """List configured sources with their last outcome; `check` and `record` test them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
     config = obj.config()
     last = {}
     if config.database.exists():
@@ -147,6 +150,16 @@ def sources(obj: Context, as_json: bool) -> None:
     from crawler.display import sources_table
 
     obj.console().print(sources_table(config.sources, last, obj.lang))
+
+
+def _sources_subcommands() -> None:
+    from crawler.source_commands import check_command, record_command
+
+    sources.add_command(check_command)
+    sources.add_command(record_command)
+
+
+_sources_subcommands()
 
 
 @cli.command()
@@ -306,9 +319,7 @@ def show(obj: Context, change_id: int, as_json: bool) -> None:
     if change is None:
         fail(t("no_change", obj.lang, id=change_id), EXIT_NOTHING_DONE)
     if as_json:
-        data = change.to_json()
-        data["diff"] = json.loads(change.diff) if change.diff else None
-        print_json(data)
+        print_json(change.to_json(with_diff=True))
         return
     from crawler.display import change_text
 

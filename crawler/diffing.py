@@ -69,6 +69,18 @@ def new_document_diff(text: str) -> Diff:
     return Diff(ops=ops, added=text, removed="")
 
 
+def stored_diff(kind: str, added: str, removed: str, stored: str | None) -> Diff:
+    """The diff of a stored change: its stored ops, or, for a new or removed document (stored
+    without ops, its text being ``added`` or ``removed`` already), all of it inserted or deleted.
+    """
+    if stored:
+        return diff_from_json(stored)
+    if kind == "removed":
+        lines = _lines(removed)
+        return Diff(ops=(DiffOp(DELETE, lines, ()),) if lines else (), added="", removed=removed)
+    return new_document_diff(added)
+
+
 def diff_to_json(diff: Diff) -> str:
     """Serialise ``diff`` to compact JSON (non-ASCII kept as is); `diff_from_json` reverses it."""
     ops = [_op_to_dict(op) for op in diff.ops]

@@ -110,8 +110,6 @@ def changes_table(changes: Iterable[Change], lang: str) -> Table:
 
 def change_text(change: Change, lang: str) -> Text:
     """One change with its diff: added green ``{+…+}``, removed red ``[-…-]``, context dim."""
-    from crawler.diffing import diff_from_json
-
     out = Text()
     out.append(f"#{change.id} ", style="bold")
     out.append(clean(change.title), style="bold")
@@ -140,11 +138,7 @@ def change_text(change: Change, lang: str) -> Text:
         )
         out.append(clean(hit.get("snippet")))
     out.append("\n\n")
-    if change.diff is None:  # a removal: the last text, all removed
-        for line in change.removed.splitlines():
-            out.append(f"- {clean(line)}\n", style="red")
-        return out
-    for op in diff_from_json(change.diff).ops:
+    for op in change.structured_diff().ops:
         if op.op == "equal":
             if op.skipped:
                 out.append(f"  … ({op.skipped}) …\n", style="dim")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from crawler.diffing import Diff
     from crawler.items import ChangeKind, Outcome
 
 
@@ -70,13 +72,23 @@ class Change:
     baseline: bool = False  # found by the source's first run: history, not news
     diff: str | None = None  # JSON of the structured diff ops (see crawler.diffing)
 
+    def structured_diff(self) -> Diff:
+        """The change's diff ops (a new or removed document: all its text inserted or deleted)."""
+        from crawler.diffing import stored_diff
+
+        return stored_diff(str(self.kind), self.added, self.removed, self.diff)
+
     def to_json(self, *, with_diff: bool = False) -> dict[str, Any]:
+        """The change as JSON; ``with_diff`` adds the structured ops as ``diff``."""
         data = asdict(self)
         data["kind"] = str(self.kind)
         data["detected_at"] = to_iso(self.detected_at)
         data["published_at"] = to_iso(self.published_at)
-        if not with_diff:
-            data.pop("diff")
+        data.pop("diff")
+        if with_diff:
+            from crawler.diffing import diff_to_json
+
+            data["diff"] = json.loads(diff_to_json(self.structured_diff()))
         return data
 
 

@@ -177,3 +177,16 @@ def test_a_sources_first_run_is_a_baseline_that_the_digest_does_not_send(storage
     assert not storage.change(new).baseline  # type: ignore[union-attr]
     assert [c.id for c in storage.undelivered("wecom")] == [new]
     assert {c.id for c in storage.changes()} == {old, new}  # both stay in the history
+
+
+def test_a_new_document_is_stored_without_a_duplicate_diff(storage: Storage) -> None:
+    run = storage.start_run(["gs"])
+    cid = storage.save_version(
+        run, snap("第一段\n第二段"), new_document_diff("第一段\n第二段"), ChangeKind.NEW, 6
+    )
+    change = storage.change(cid)
+    assert change is not None
+    assert change.diff is None  # its text is `added`; the ops are rebuilt from it
+    (op,) = change.structured_diff().ops
+    assert (op.op, op.new) == ("insert", ("第一段", "第二段"))
+    assert change.to_json(with_diff=True)["diff"]["ops"][0]["op"] == "insert"

@@ -50,9 +50,7 @@ def routes(pages: Pages) -> list[Route]:
         found = pages.storage().change(request.path_params["change_id"])
         if found is None:
             return _error(f"no change with id {request.path_params['change_id']}", 404)
-        data = found.to_json()
-        data["diff"] = json.loads(found.diff) if found.diff else None
-        return _JSON(data)
+        return _JSON(found.to_json(with_diff=True))
 
     def search(request: Request) -> JSONResponse:
         from web.searching import search_changes

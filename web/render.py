@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from crawler.diffing import DELETE, EQUAL, INSERT, diff_from_json
+from crawler.diffing import DELETE, EQUAL, INSERT
 from crawler.search import SearchError, parse
 from web.labels import label
 
@@ -130,7 +130,7 @@ def diff_html(diff: Diff, lang: str, regex: re.Pattern[str] | None = None) -> Ma
 
 def change_diff_html(change: Change, lang: str, regex: re.Pattern[str] | None = None) -> Markup:
     """A stored change's diff; a removal shows the last text, all removed."""
-    if change.diff:
-        return diff_html(diff_from_json(change.diff), lang, regex)
+    if str(change.kind) != "removed":
+        return diff_html(change.structured_diff(), lang, regex)
     intro = _P.format("skip", label("whole_removed", lang))
     return intro + _lines((change.removed or "").split("\n"), "del", "del", regex)

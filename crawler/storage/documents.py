@@ -121,7 +121,7 @@ class DocumentsMixin(RunsMixin):
                     version_id,
                     diff.added,
                     diff.removed,
-                    diff_to_json(diff),
+                    None if kind == ChangeKind.NEW else diff_to_json(diff),  # new: `added` says it
                     int(in_baseline),
                 ),
             )
