@@ -50,8 +50,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.guard.GuardPipeline": 500,
     "crawler.pipelines.fingerprint.FingerprintPipeline": 600,
     "crawler.pipelines.version.VersionPipeline": 700,
+    "crawler.pipelines.tag.TagPipeline": 750,
     "crawler.pipelines.store.StorePipeline": 800,
-    "crawler.pipelines.tag.TagPipeline": 900,
+    "crawler.pipelines.tag.RemovalTagPipeline": 900,
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,

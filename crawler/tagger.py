@@ -1,23 +1,25 @@
-"""Applies the classifier to stored changes: categories, keywords, watch hits, dates, clusters."""
+"""Applies the classifier to changes: categories, keywords, watch hits, dates, urgency, clusters."""
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import timedelta
+from collections import Counter
+from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.items import ChangeKind
+from crawler.records import from_iso, utcnow
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from collections.abc import Sequence
     from pathlib import Path
 
     from crawler.storage import Storage
-    from crawler.tagging import Classifier, Tags
+    from crawler.tagging import ChangeText, Classifier, Tags
 
 logger = logging.getLogger(__name__)
+MIN_SHARED = 4  # a candidate twin shares at least this many signature values (cheap pre-filter)
 
 
 @lru_cache(maxsize=4)
@@ -30,71 +32,119 @@ def load_classifier(home: Path) -> Classifier:
     return Classifier(categories, load_watchlists(home / WATCHLISTS_FILE, categories.ids))
 
 
-def tag_change(
-    classifier: Classifier, storage: Storage, change_id: int, language: str = ""
-) -> Tags:
-    """Classify one stored change and store its tags.
-
-    A new story joins the cluster of the same story from other sources within the window.
+class ClusterIndex:
+    """Recent signatures in memory, with an inverted index of their values, kept in step with
+    storage incrementally, so a new story is compared only with plausible twins.
     """
-    from crawler.tagging import WINDOW_DAYS, ChangeText, assign_cluster
+
+    def __init__(self, storage: Storage) -> None:
+        from crawler.tagging import WINDOW_DAYS
+
+        self.storage = storage
+        self.window = timedelta(days=WINDOW_DAYS)
+        self.last_id = 0
+        self.entries: dict[int, tuple[str, str | None, list[int], datetime]] = {}
+        self.postings: dict[int, list[int]] = {}
+
+    def refresh(self, now: datetime) -> None:
+        for cid, source, cluster, sig, detected in self.storage.signatures(
+            now - self.window, after_id=self.last_id
+        ):
+            self.entries[cid] = (source, cluster, sig, from_iso(detected) or now)
+            for value in sig:
+                self.postings.setdefault(value, []).append(cid)
+            self.last_id = cid
+
+    def join(self, sig: Sequence[int], source_id: str, now: datetime) -> str | None:
+        """The cluster a new story from ``source_id`` joins, or None (see `assign_cluster`)."""
+        from crawler.tagging import assign_cluster
+
+        self.refresh(now)
+        shared = Counter(cid for value in sig for cid in self.postings.get(value, ()))
+        candidates = []
+        for cid, count in shared.items():
+            source, cluster, other, detected = self.entries[cid]
+            if count >= MIN_SHARED and source != source_id and abs(now - detected) <= self.window:
+                candidates.append((cid, cluster, other))
+        cluster = assign_cluster(sig, candidates)
+        if cluster is not None and cluster.startswith("c"):
+            twin = int(cluster[1:])
+            if twin in self.entries and self.entries[twin][1] is None:
+                self.storage.set_classification(twin, {"cluster": cluster})
+                source, _, other, detected = self.entries[twin]
+                self.entries[twin] = (source, cluster, other, detected)
+        return cluster
+
+
+def tags_for(
+    classifier: Classifier,
+    clusters: ClusterIndex | None,
+    text: ChangeText,
+    source_id: str,
+    *,
+    cluster: str | None = None,
+) -> dict[str, Any]:
+    """Classify one change; a new story (with ``clusters``) joins the same story from other
+    sources. Returns the storage fields (see `Storage.set_classification`).
+    """
+    tags: Tags = classifier.classify(text)
+    is_new = text.kind == ChangeKind.NEW
+    if is_new and clusters is not None and cluster is None:
+        cluster = clusters.join(tags.signature, source_id, text.detected_at or utcnow())
+    return {
+        "categories": list(tags.categories),
+        "keywords": list(tags.keywords),
+        "watch_hits": _distinct_hits(tags),
+        "effective_dates": list(tags.effective_dates),
+        "urgency": tags.urgency,
+        "is_promo": int(tags.is_promo),
+        "cluster": cluster,
+        "signature": list(tags.signature) if is_new and clusters is not None else None,
+    }
+
+
+def tag_change(
+    classifier: Classifier,
+    storage: Storage,
+    change_id: int,
+    language: str = "",
+    clusters: ClusterIndex | None = None,
+) -> dict[str, Any]:
+    """Classify one stored change again and store its tags (its cluster is kept)."""
+    from crawler.tagging import ChangeText
 
     change = storage.change(change_id)
     if change is None:
         raise KeyError(change_id)
-    tags = classifier.classify(
-        ChangeText(
-            kind=str(change.kind),
-            title=change.title,
-            added=change.added,
-            removed=change.removed,
-            published_at=change.published_at,
-            detected_at=change.detected_at,
-            language=language,
-        )
+    text = ChangeText(
+        kind=str(change.kind),
+        title=change.title,
+        added=change.added,
+        removed=change.removed,
+        published_at=change.published_at,
+        detected_at=change.detected_at,
+        language=language,
     )
-    cluster = change.cluster
-    if change.kind == ChangeKind.NEW and cluster is None:
-        since = change.detected_at - timedelta(days=WINDOW_DAYS)
-        candidates = [
-            (cid, cl, json.loads(sig))
-            for cid, cl, sig in storage.signatures(since, exclude_source=change.source_id)
-            if cid != change_id
-        ]
-        cluster = assign_cluster(tags.signature, candidates)
-        if cluster is not None and cluster.startswith("c"):
-            joined = int(cluster[1:])
-            if joined in {cid for cid, cl, _ in candidates if cl is None}:
-                storage.set_classification(joined, {"cluster": cluster})
-    storage.set_classification(
-        change_id,
-        {
-            "categories": list(tags.categories),
-            "keywords": list(tags.keywords),
-            "watch_hits": _distinct_hits(tags),
-            "effective_dates": list(tags.effective_dates),
-            "urgency": tags.urgency,
-            "is_promo": int(tags.is_promo),
-            "cluster": cluster,
-            "signature": json.dumps(list(tags.signature))
-            if change.kind == ChangeKind.NEW
-            else None,
-        },
-    )
+    tags = tags_for(classifier, clusters, text, change.source_id, cluster=change.cluster)
+    storage.set_classification(change_id, tags)
     return tags
 
 
 def reclassify(
     storage: Storage,
     classifier: Classifier,
-    languages: dict[str, str],
+    sources: dict[str, tuple[str, bool]],
     *,
     since: datetime | None = None,
 ) -> int:
-    """Re-run classification over stored changes (after categories or watchlists changed)."""
+    """Re-run classification over stored changes (after categories or watchlists changed);
+    ``sources`` maps a source id to its language and whether its stories cluster.
+    """
+    clusters = ClusterIndex(storage)
     count = 0
     for change in reversed(storage.changes(since=since, limit=None)):  # oldest first: clusters
-        tag_change(classifier, storage, change.id, languages.get(change.source_id, ""))
+        language, clustered = sources.get(change.source_id, ("", False))
+        tag_change(classifier, storage, change.id, language, clusters if clustered else None)
         count += 1
     return count
 

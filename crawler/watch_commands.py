@@ -144,7 +144,7 @@ def reclassify_command(obj: Any, since: str | None) -> None:
         count = reclassify(
             storage,
             load_classifier(obj.home),
-            {s.id: s.language for s in config.sources},
+            {s.id: (s.language, s.kind != "page") for s in config.sources},
             since=parse_since(since),
         )
     _say(obj, f"已重新分类 {count} 条变更。", f"Reclassified {count} changes.")

@@ -36,7 +36,12 @@ class StorePipeline:
             case Disposition.NEW | Disposition.CHANGED:
                 kind = ChangeKind.NEW if item.disposition == Disposition.NEW else ChangeKind.CHANGED
                 item.meta["change_id"] = self.storage.save_version(
-                    self.run_id, item, item.meta["diff"], kind, len(meaningful(item.text))
+                    self.run_id,
+                    item,
+                    item.meta["diff"],
+                    kind,
+                    len(meaningful(item.text)),
+                    item.meta.get("tags"),
                 )
                 logger.info("source %s: %s %s", item.source_id, kind, item.url)
             case Disposition.UNCHANGED:

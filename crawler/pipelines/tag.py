@@ -1,36 +1,78 @@
-"""Tags each stored change: categories, keywords, watch hits, effective dates, urgency, cluster."""
+"""Tags changes: categories, keywords, watch hits, effective dates, urgency and clusters.
+
+`TagPipeline` runs before the store, so a new or changed document's change is written with its
+tags in one transaction; `RemovalTagPipeline` tags the (rare) removals after the store made them.
+The classifier is loaded on the first change, so a crawl with nothing new never pays for jieba.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from crawler.context import CrawlContext
-from crawler.items import Snapshot
-from crawler.tagger import load_classifier, tag_change
+from crawler.items import Disposition, Snapshot
+from crawler.records import utcnow
+from crawler.tagger import ClusterIndex, load_classifier, tag_change, tags_for
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from scrapy.crawler import Crawler
 
+    from crawler.config import Config
     from crawler.storage import Storage
     from crawler.tagging import Classifier
 
 
-class TagPipeline:
-    def __init__(self, storage: Storage, classifier: Classifier, languages: dict[str, str]) -> None:
+class _Tagging:
+    def __init__(self, storage: Storage, config: Config) -> None:
         self.storage = storage
-        self.classifier = classifier
-        self.languages = languages
+        self.home: Path = config.home
+        self.languages = {s.id: s.language for s in config.sources}
+        # news stories cluster across sources; a policy page's edits do not
+        self.clustered = {s.id for s in config.sources if s.kind != "page"}
+        self.clusters = ClusterIndex(storage)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> TagPipeline:
+    def from_crawler(cls, crawler: Crawler) -> _Tagging:
         ctx = CrawlContext.of(crawler)
-        languages = {s.id: s.language for s in ctx.config.sources}
-        return cls(ctx.storage, load_classifier(ctx.config.home), languages)
+        return cls(ctx.storage, ctx.config)
 
+    @property
+    def classifier(self) -> Classifier:
+        return load_classifier(self.home)
+
+
+class TagPipeline(_Tagging):
     def process_item(self, item: object) -> object:
-        change_id = item.meta.get("change_id") if isinstance(item, Snapshot) else None
-        if change_id is not None:
+        if isinstance(item, Snapshot) and item.disposition in (
+            Disposition.NEW,
+            Disposition.CHANGED,
+        ):
+            from crawler.tagging import ChangeText
+
+            diff = item.meta["diff"]
+            text = ChangeText(
+                kind=str(item.disposition),
+                title=item.title,
+                added=diff.added,
+                removed=diff.removed,
+                published_at=item.published_at,
+                detected_at=utcnow(),
+                language=self.languages.get(item.source_id, ""),
+            )
+            clusters = self.clusters if item.source_id in self.clustered else None
+            item.meta["tags"] = tags_for(self.classifier, clusters, text, item.source_id)
+        return item
+
+
+class RemovalTagPipeline(_Tagging):
+    def process_item(self, item: object) -> object:
+        if isinstance(item, Snapshot) and item.disposition == Disposition.REMOVED:
             tag_change(
-                self.classifier, self.storage, change_id, self.languages.get(item.source_id, "")
+                self.classifier,
+                self.storage,
+                item.meta["change_id"],
+                self.languages.get(item.source_id, ""),
             )
         return item

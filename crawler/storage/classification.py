@@ -13,6 +13,29 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 
+TAG_COLUMNS = (
+    "categories",
+    "keywords",
+    "watch_hits",
+    "effective_dates",
+    "urgency",
+    "cluster",
+    "signature",
+    "is_promo",
+)
+
+
+def tag_values(tags: dict[str, Any]) -> dict[str, Any]:
+    """Classification fields as column values (lists and dicts as JSON); unknown fields refused."""
+    unknown = set(tags) - set(TAG_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown classification field(s): {sorted(unknown)}")
+    return {
+        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+        for k, v in tags.items()
+    }
+
+
 class ClassificationMixin(StorageBase):
     """A change's categories, keywords, watch hits, urgency, cluster and signature."""
 
@@ -20,23 +43,7 @@ class ClassificationMixin(StorageBase):
         """Store a change's classification: categories, keywords, watch_hits, effective_dates,
         urgency, cluster, signature, is_promo (any subset).
         """
-        columns = {
-            "categories",
-            "keywords",
-            "watch_hits",
-            "effective_dates",
-            "urgency",
-            "cluster",
-            "signature",
-            "is_promo",
-        }
-        unknown = set(tags) - columns
-        if unknown:
-            raise ValueError(f"unknown classification field(s): {sorted(unknown)}")
-        values = {
-            k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-            for k, v in tags.items()
-        }
+        values = tag_values(tags)
         assignments = ", ".join(f"{k} = ?" for k in values)
         with self._tx() as conn:
             reindex = "keywords" in values
@@ -50,14 +57,17 @@ class ClassificationMixin(StorageBase):
                 _index_change(conn, change_id)
 
     def signatures(
-        self, since: datetime, *, exclude_source: str | None = None
-    ) -> list[tuple[int, str | None, str]]:
-        """``(change id, cluster, signature)`` of changes detected since ``since`` that have one,
-        optionally leaving out one source's changes.
+        self, since: datetime, *, after_id: int = 0
+    ) -> list[tuple[int, str, str | None, list[int], str]]:
+        """``(id, source, cluster, signature, detected_at)`` of the changes with a signature
+        detected since ``since`` and numbered above ``after_id``, oldest first.
         """
         rows = self._all(
-            "SELECT id, cluster, signature FROM changes WHERE signature IS NOT NULL"
-            " AND detected_at >= ? AND source_id IS NOT ? ORDER BY id",
-            (to_iso(since), exclude_source),
+            "SELECT id, source_id, cluster, signature, detected_at FROM changes"
+            " WHERE signature IS NOT NULL AND detected_at >= ? AND id > ? ORDER BY id",
+            (to_iso(since), after_id),
         )
-        return [(r["id"], r["cluster"], r["signature"]) for r in rows]
+        return [
+            (r["id"], r["source_id"], r["cluster"], json.loads(r["signature"]), r["detected_at"])
+            for r in rows
+        ]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.items import ChangeKind
 from crawler.records import DocumentState, to_iso, utcnow
+from crawler.storage.classification import tag_values
 from crawler.storage.fulltext import _index_change
 from crawler.storage.runs import RunsMixin
 
@@ -54,9 +55,17 @@ class DocumentsMixin(RunsMixin):
         return [dict(r) for r in rows]
 
     def save_version(
-        self, run_id: int, snap: Snapshot, diff: Diff, kind: ChangeKind, length: int
+        self,
+        run_id: int,
+        snap: Snapshot,
+        diff: Diff,
+        kind: ChangeKind,
+        length: int,
+        tags: dict[str, Any] | None = None,
     ) -> int:
-        """Store a new version of ``snap`` and the change it makes; return the change id."""
+        """Store a new version of ``snap`` and the change it makes, with its classification
+        ``tags`` (see `set_classification`), in one transaction; return the change id.
+        """
         from crawler.diffing import diff_to_json
 
         now = to_iso(utcnow())
@@ -126,6 +135,12 @@ class DocumentsMixin(RunsMixin):
                 ),
             )
             change_id = int(cur.lastrowid or 0)
+            if tags:
+                values = tag_values(tags)
+                conn.execute(
+                    f"UPDATE changes SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                    (*values.values(), change_id),
+                )
             _index_change(conn, change_id)
             self._count(
                 conn, run_id, snap.source_id, "new" if kind == ChangeKind.NEW else "changed"
