@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin
 
 from parsel import Selector
@@ -14,9 +14,10 @@ from parsel import Selector
 from crawler.dates import CHINA, parse_date
 from crawler.extraction import html_to_text
 from crawler.urls import canonical_url
+from spiders.listdates import approximate_date, url_date
 
 if TYPE_CHECKING:
-    from crawler.config import Source
+    from crawler.config import Filters, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,19 @@ class Entry:
     title: str
     published_at: datetime | None = None
     summary: str = ""
+    # a relative, yearless or URL date: used only when the article page gives no date either
+    fallback_date: datetime | None = None
+
+
+@dataclass(slots=True)
+class EntryScan:
+    """What a list page held: the kept entries and how many candidates failed to parse."""
+
+    entries: list[Entry] = field(default_factory=list)
+    candidates: int = 0  # item blocks (or links, without an item selector) that passed `require`
+    no_link: int = 0  # item blocks without a link
+    no_title: int = 0  # links without a title
+    filtered: int = 0  # dropped on purpose by exclude_title / exclude_url
 
 
 def source_tz(source: Source) -> timezone:
@@ -34,10 +48,19 @@ def source_tz(source: Source) -> timezone:
 
 def extract_entries(html: str, base_url: str, source: Source) -> list[Entry]:
     """The entries of a list page, filtered and de-duplicated by canonical URL (shortest title)."""
+    return scan_entries(html, base_url, source).entries
+
+
+def scan_entries(
+    html: str, base_url: str, source: Source, *, now: datetime | None = None
+) -> EntryScan:
+    """Like `extract_entries`, with counts of the candidates that did not parse."""
     sel = Selector(text=html)
     css = source.selectors
     blocks = sel.css(css.item) if css.item else [sel]
+    scan = EntryScan()
     found: dict[str, Entry] = {}
+    untitled: set[str] = set()
     for block in blocks:
         links = block.css(css.link or "a[href]")
         if css.item:
@@ -45,20 +68,46 @@ def extract_entries(html: str, base_url: str, source: Source) -> list[Entry]:
         block_text = " ".join(block.css("::text").getall()) if css.item else ""
         if css.item and not all(word in block_text for word in source.filters.require):
             continue
+        if css.item:
+            scan.candidates += 1
+            if not links:
+                scan.no_link += 1
         for link in links:
-            entry = _entry(block if css.item else link, link, base_url, source)
+            entry = _entry(block if css.item else link, link, base_url, source, now)
             if entry is None:
+                continue
+            if isinstance(entry, str):  # "filtered" on purpose, or "untitled"
+                if entry == "filtered":
+                    scan.filtered += 1
+                else:
+                    untitled.add(canonical_url(_href(link, base_url)))
                 continue
             key = canonical_url(entry.url)
             kept = found.get(key)
             if kept is None or len(entry.title) < len(kept.title):
                 found[key] = entry
-    return list(found.values())
+    scan.entries = list(found.values())
+    scan.no_title = len(untitled - set(found))  # an image link beside a titled one is no failure
+    if not css.item:
+        scan.candidates = len(found) + scan.no_title + scan.filtered
+    return scan
 
 
-def _entry(block: Selector, link: Selector, base_url: str, source: Source) -> Entry | None:
-    href = (link.attrib.get("href") or "").strip()
-    url = urljoin(base_url, href)
+def keep_entry(title: str, url: str, filters: Filters) -> bool:
+    """Whether an entry survives the ``exclude_title`` / ``exclude_url`` filters."""
+    if any(_rx(p).search(title) for p in filters.exclude_title):
+        return False
+    return not any(_rx(p).search(url) for p in filters.exclude_url)
+
+
+def _href(link: Selector, base_url: str) -> str:
+    return urljoin(base_url, (link.attrib.get("href") or "").strip())
+
+
+def _entry(
+    block: Selector, link: Selector, base_url: str, source: Source, now: datetime | None
+) -> Entry | Literal["untitled", "filtered"] | None:
+    url = _href(link, base_url)
     if not url.startswith(("http://", "https://")):
         return None
     css, filters = source.selectors, source.filters
@@ -68,18 +117,25 @@ def _entry(block: Selector, link: Selector, base_url: str, source: Source) -> En
     raw_title = raw_title or link.attrib.get("title") or " ".join(link.css("::text").getall())
     title = clean_title(raw_title, filters.title_strip)
     if not title:
-        return None
-    if any(_rx(p).search(title) for p in filters.exclude_title):
-        return None
-    if any(_rx(p).search(url) for p in filters.exclude_url):
-        return None
-    published = None
+        return "untitled"
+    if not keep_entry(title, url, filters):
+        return "filtered"
+    tz = source_tz(source)
+    published = fallback = None
     if css.date:
         node = block.css(css.date)
         value = node.attrib.get("datetime") or " ".join(node.css("::text").getall())
-        published = parse_date(value, tz=source_tz(source))
+        published = parse_date(value, tz=tz)
+        if published is None:
+            fallback = approximate_date(value, tz=tz, now=now)
     summary = html_to_text(block.get()) if source.selectors.item else title
-    return Entry(url=url, title=title, published_at=published, summary=summary)
+    return Entry(
+        url=url,
+        title=title,
+        published_at=published,
+        summary=summary,
+        fallback_date=fallback or url_date(url, tz=tz),
+    )
 
 
 def clean_title(raw: str, strip: tuple[str, ...] = ()) -> str:

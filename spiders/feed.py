@@ -11,14 +11,14 @@ import feedparser
 from crawler.extraction import html_to_text
 from crawler.items import FetchFailure
 from spiders.base import SourceSpider
-from spiders.entries import clean_title, page_title
+from spiders.entries import clean_title, keep_entry, page_title
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from scrapy.http import Response
 
-    from crawler.config import Source
+    from crawler.config import Filters, Source
 
 
 def parse_feed(body: bytes, content_type: str = "") -> tuple[list[dict[str, Any]], str | None]:
@@ -49,6 +49,19 @@ def parse_feed(body: bytes, content_type: str = "") -> tuple[list[dict[str, Any]
     return entries, problem
 
 
+def select_entries(entries: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
+    """Feed entries with cleaned titles that pass the source's filters."""
+    kept = []
+    for e in entries:
+        title = clean_title(e["title"], filters.title_strip)
+        if not keep_entry(title, e["url"], filters):
+            continue
+        if not all(word in f"{title}\n{e['text']}" for word in filters.require):
+            continue
+        kept.append({**e, "title": title})
+    return kept
+
+
 class FeedSpider(SourceSpider):
     name = "feed"
 
@@ -58,8 +71,8 @@ class FeedSpider(SourceSpider):
         if problem:
             yield FetchFailure(source_id=source.id, url=response.url, reason=problem, index=True)
             return
-        for e in entries[: source.max_items]:
-            title = clean_title(e["title"], source.filters.title_strip)
+        for e in select_entries(entries, source.filters)[: source.max_items]:
+            title = e["title"]
             if source.follows:
                 yield self.document_request(
                     source, e["url"], entry_title=title, entry_date=e["published_at"]

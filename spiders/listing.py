@@ -11,6 +11,7 @@ from crawler.guard import detect_anomaly
 from crawler.items import FetchFailure, Snapshot
 from spiders.base import SourceSpider
 from spiders.entries import extract_entries, page_date, page_title, source_tz
+from spiders.listdates import text_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,6 +37,16 @@ class ListingSpider(SourceSpider):
             return
         entries = extract_entries(response.text, response.url, source)
         if not entries:
+            if _redirected(response) and not response.meta.get("redirect_retried"):
+                # AMZ123 and others sometimes answer a first request with a redirect to "/"
+                self.logger.info(
+                    "source %s: list redirected to %s; retrying", source.id, response.url
+                )
+                first = response.meta["redirect_urls"][0]
+                retry = self.index_request(source, first)
+                retry.meta["redirect_retried"] = True
+                yield retry
+                return
             reason = detect_anomaly(text=html_to_text(response.text), final_url=response.url)
             yield FetchFailure(
                 source_id=source.id,
@@ -49,7 +60,11 @@ class ListingSpider(SourceSpider):
         for entry in entries[: source.max_items]:
             if source.follows:
                 yield self.document_request(
-                    source, entry.url, entry_title=entry.title, entry_date=entry.published_at
+                    source,
+                    entry.url,
+                    entry_title=entry.title,
+                    entry_date=entry.published_at,
+                    fallback_date=entry.fallback_date,
                 )
             else:
                 yield self.text_snapshot(
@@ -57,7 +72,7 @@ class ListingSpider(SourceSpider):
                     entry.url,
                     title=entry.title,
                     text=entry.summary,
-                    published_at=entry.published_at,
+                    published_at=entry.published_at or entry.fallback_date,
                 )
 
     def parse_document(
@@ -66,11 +81,19 @@ class ListingSpider(SourceSpider):
         source: Source,
         entry_title: str = "",
         entry_date: datetime | None = None,
+        fallback_date: datetime | None = None,
     ) -> Iterator[Snapshot | Request]:
         title, published = entry_title, entry_date
         if response.status == 200 and isinstance(response, TextResponse):
+            tz = source_tz(source)
             title = title or page_title(response.text)
-            published = published or page_date(
-                response.text, source.selectors.date, source_tz(source)
+            published = (
+                published
+                or page_date(response.text, source.selectors.date, tz)
+                or text_date(response.text, tz=tz)
             )
-        yield self.snapshot(response, source, title=title, published_at=published)
+        yield self.snapshot(response, source, title=title, published_at=published or fallback_date)
+
+
+def _redirected(response: Response) -> bool:
+    return bool(response.meta.get("redirect_urls"))
