@@ -1,0 +1,166 @@
+"""One PolicyRadar crawl in this process, with the time spent in each pipeline stage; writes JSON.
+
+Run by bench/run.py as a child process (so its CPU time and peak RSS are its own). The crawl is the
+real one: ``crawler.runner.crawl`` with the real spiders, every pipeline in ``ITEM_PIPELINES`` and
+the SQLite file in the bench home. Stage times come from wrapping, in this process only, each
+pipeline class's ``process_item``, the conditional-GET middleware's lookup and the listing spider's
+callbacks with a timer; no project file is changed. ``--profile FILE`` also runs cProfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import importlib
+import json
+import logging
+import resource
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SECONDS: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+
+
+def _timed(name: str, fn: Any) -> Any:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            SECONDS[name] += time.perf_counter() - started
+            CALLS[name] += 1
+
+    return wrapper
+
+
+def _timed_callback(name: str, fn: Any) -> Any:
+    """A spider callback is a generator: time the call and every step of its iteration."""
+
+    def steps(gen: Any) -> Any:
+        while True:
+            started = time.perf_counter()
+            try:
+                value = next(gen)
+            except StopIteration:
+                SECONDS[name] += time.perf_counter() - started
+                return
+            SECONDS[name] += time.perf_counter() - started
+            yield value
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        CALLS[name] += 1
+        started = time.perf_counter()
+        result = fn(*args, **kwargs)
+        SECONDS[name] += time.perf_counter() - started
+        return steps(result) if hasattr(result, "__next__") else result
+
+    return wrapper
+
+
+def instrument() -> list[str]:
+    """Wrap the timed parts; return the stage names in flow order."""
+    from crawler import settings
+    from crawler.middlewares.conditional import ConditionalGetMiddleware
+    from spiders.listing import ListingSpider
+
+    stages = ["spider: list pages", "conditional GET lookup", "spider: article responses"]
+    ListingSpider.parse_index = _timed_callback(stages[0], ListingSpider.parse_index)
+    ConditionalGetMiddleware.process_request = _timed(
+        stages[1], ConditionalGetMiddleware.process_request
+    )
+    ListingSpider.parse_document = _timed_callback(stages[2], ListingSpider.parse_document)
+    for dotted, _order in sorted(settings.ITEM_PIPELINES.items(), key=lambda kv: kv[1]):
+        module, _, name = dotted.rpartition(".")
+        cls = getattr(importlib.import_module(module), name)
+        stage = "pipeline: " + name.removesuffix("Pipeline").lower()
+        cls.process_item = _timed(stage, cls.process_item)
+        stages.append(stage)
+    return stages
+
+
+def _rss_mb() -> float:
+    """Resident memory now (Linux), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--settings", default="{}", help="Scrapy settings as JSON")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args()
+    # as `policyradar crawl` does at verbosity 0
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "py.warnings"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    from crawler.config import load_config
+    from crawler.runner import crawl, run_in_reactor, select_sources
+
+    stages = instrument()
+    config = load_config(args.home)
+    sources = select_sources(config)
+    settings = json.loads(args.settings)
+    rss_before = _rss_mb()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    profiler = cProfile.Profile() if args.profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    trace: list[tuple[float, float, int]] = []  # (seconds, RSS MB, article responses so far)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(1.0):
+            trace.append((time.perf_counter() - started, _rss_mb(), CALLS[stages[2]]))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    report = run_in_reactor(lambda: crawl(config, sources, settings=settings))
+    done.set()
+    sampler.join()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(str(args.profile))
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    result = {
+        "run_id": report.run_id,
+        "crawl_seconds": report.seconds,
+        "wall_in_process": wall,
+        "cpu_in_crawl": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "maxrss_kb": after.ru_maxrss,
+        "rss_before_crawl_mb": rss_before,
+        "rss_after_crawl_mb": _rss_mb(),
+        "rss_trace": trace,
+        "jieba_dictionary_loaded": bool(
+            getattr(sys.modules.get("jieba"), "dt", None) and sys.modules["jieba"].dt.initialized
+        ),
+        "heavy_modules": sorted(
+            m for m in ("jieba.analyse", "trafilatura", "opencc", "jieba") if m in sys.modules
+        ),
+        "responses": report.requests,
+        "documents": CALLS["spider: article responses"],
+        "stages": {s: {"seconds": SECONDS[s], "calls": CALLS[s]} for s in stages},
+        "sources": [rs.to_json() for rs in report.sources],
+        "settings": settings,
+    }
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
