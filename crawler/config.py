@@ -175,8 +175,8 @@ def load_config(home: Path) -> Config:
     cfg_path = home / CONFIG_FILE
     crawl, subscriptions, web_base = CrawlSettings(), (), None
     if cfg_path.exists():
-        data = _read_toml(cfg_path)
-        _reject_unknown(cfg_path, data, {"crawl", "subscription", "web_base"}, None, None)
+        data = read_toml(cfg_path)
+        reject_unknown(cfg_path, data, {"crawl", "subscription", "web_base"}, None, None)
         crawl = _build(CrawlSettings, data.get("crawl", {}), cfg_path, None, "crawl")
         _check_crawl(crawl, cfg_path)
         subscriptions = parse_subscriptions(cfg_path, data.get("subscription", []))
@@ -201,8 +201,8 @@ def load_config(home: Path) -> Config:
 
 def load_sources(path: Path) -> tuple[Source, ...]:
     """Read and validate a sources file: a TOML array of ``[[source]]`` tables."""
-    data = _read_toml(path)
-    _reject_unknown(path, data, {"source"}, None, None)
+    data = read_toml(path)
+    reject_unknown(path, data, {"source"}, None, None)
     entries = data.get("source", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ConfigError(path, "'source' must be an array of tables ([[source]])")
@@ -244,7 +244,8 @@ def describe_fields() -> dict[str, list[tuple[str, str]]]:
 _NESTED = {"selectors": Selectors, "filters": Filters, "politeness": Politeness}
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; unreadable or invalid TOML is a ConfigError naming the file."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -254,13 +255,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, f"cannot read: {exc.strerror}") from None
 
 
-def _reject_unknown(
+def reject_unknown(
     path: Path,
     data: dict[str, Any],
-    allowed: set[str] | list[str],
+    allowed: set[str] | list[str] | tuple[str, ...],
     source: str | None,
-    prefix: str | None,
+    prefix: str | None = None,
 ) -> None:
+    """Refuse a key that is not ``allowed``, suggesting the closest one."""
     for key in data:
         if key not in allowed:
             hint = difflib.get_close_matches(key, list(allowed), n=1)
@@ -273,7 +275,7 @@ def _build(cls: type, data: Any, path: Path, source: str | None, prefix: str | N
     if not isinstance(data, dict):
         raise ConfigError(path, "must be a table", source=source, field_name=prefix)
     spec = {f.name: f for f in fields(cls)}
-    _reject_unknown(path, data, list(spec), source, prefix)
+    reject_unknown(path, data, list(spec), source, prefix)
     values: dict[str, Any] = {}
     for name, f in spec.items():
         full = f"{prefix}.{name}" if prefix else name

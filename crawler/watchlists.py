@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import os
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.config import ConfigError
+from crawler.config import ConfigError, read_toml, reject_unknown
 from crawler.tagging.watch import Watchlist
 
 if TYPE_CHECKING:
@@ -42,8 +40,8 @@ def load_watchlists(path: Path, categories: Iterable[str]) -> tuple[Watchlist, .
     path = Path(path)
     if not path.exists():
         return ()
-    data = _read(path)
-    _reject_unknown(path, data, ("watchlist",), None)
+    data = read_toml(path)
+    reject_unknown(path, data, ("watchlist",), None)
     entries = data.get("watchlist", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ConfigError(path, "'watchlist' must be an array of tables ([[watchlist]])")
@@ -53,7 +51,7 @@ def load_watchlists(path: Path, categories: Iterable[str]) -> tuple[Watchlist, .
     for n, entry in enumerate(entries, 1):
         raw = entry.get("name")
         label = raw.strip() if isinstance(raw, str) and raw.strip() else f"#{n}"
-        _reject_unknown(path, entry, _KEYS, label)
+        reject_unknown(path, entry, _KEYS, label)
         watchlist = Watchlist(
             name=_name(path, entry, label),
             category=_category(path, entry, label, known),
@@ -105,26 +103,6 @@ def render_watchlists(lists: Sequence[Watchlist]) -> str:
 def _quote(text: str) -> str:
     """A TOML basic string (JSON's escapes are valid TOML escapes)."""
     return json.dumps(text, ensure_ascii=False)
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read: {exc.strerror}") from None
-
-
-def _reject_unknown(
-    path: Path, data: dict[str, Any], allowed: Sequence[str], source: str | None
-) -> None:
-    for key in data:
-        if key not in allowed:
-            hint = difflib.get_close_matches(key, list(allowed), n=1)
-            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            raise ConfigError(path, f"unknown key '{key}'{extra}", source=source, field_name=key)
 
 
 def _required(path: Path, entry: dict[str, Any], key: str, label: str) -> Any:

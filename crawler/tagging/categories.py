@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from crawler.config import ConfigError
+from crawler.config import ConfigError, read_toml
 from crawler.tagging.matching import TermMatcher, variants
 from crawler.tagging.text import DATA_DIR, fold
 
@@ -111,10 +110,10 @@ class CategorySet:
     @classmethod
     def load(cls, home: Path | None = None) -> CategorySet:
         """The bundled categories, extended or overridden by ``<home>/categories.toml``."""
-        data = _read(DEFAULT_FILE)
+        data = read_toml(DEFAULT_FILE)
         user_file = Path(home) / CATEGORIES_FILE if home is not None else None
         if user_file is not None and user_file.exists():
-            _merge(data, _read(user_file), user_file)
+            _merge(data, read_toml(user_file), user_file)
         weights = data.get("weights", {"strong": 3.0, "normal": 1.5, "weak": 0.5})
         for raw in data.get("category", {}).values():
             kw: dict[str, float] = {}
@@ -166,16 +165,6 @@ class CategorySet:
 
 def _rounded(scores: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 2) for k, v in sorted(scores.items(), key=lambda kv: -kv[1]) if v > 0}
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read: {exc.strerror}") from None
 
 
 def _merge(base: dict[str, Any], user: dict[str, Any], path: Path) -> None:
