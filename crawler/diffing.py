@@ -12,6 +12,11 @@ from diff_match_patch import diff_match_patch
 
 from crawler.normalise import meaningful
 
+try:  # the C++ build of the same algorithm: the same inline diffs, 10-25x faster
+    import fast_diff_match_patch
+except ImportError:  # no wheel for this Python: the pure-Python diff-match-patch does it all
+    fast_diff_match_patch = None
+
 logger = logging.getLogger(__name__)
 
 DIFF_TIMEOUT = 1.0  # seconds, per diff_main call
@@ -180,6 +185,20 @@ def _inline(old: str, new: str) -> tuple[tuple[str, str], ...]:
             "inline diff too long (%d characters): whole old, whole new", len(old) + len(new)
         )
         return (("-", old), ("+", new))
+    if fast_diff_match_patch is not None:
+        pieces = fast_diff_match_patch.diff(
+            old,
+            new,
+            timelimit=DIFF_TIMEOUT,
+            checklines=False,
+            cleanup="Semantic",
+            counts_only=False,
+        )
+        return tuple((tag, text) for tag, text in pieces)  # tags are "=", "+" and "-" already
+    return _inline_python(old, new)
+
+
+def _inline_python(old: str, new: str) -> tuple[tuple[str, str], ...]:
     dmp = _dmp()
     diffs = dmp.diff_main(old, new, False)
     dmp.diff_cleanupSemantic(diffs)

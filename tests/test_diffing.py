@@ -6,12 +6,15 @@ tests/cases/diffing.toml.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from crawler import diffing
 from crawler.diffing import (
     CONTEXT,
     Diff,
@@ -21,8 +24,11 @@ from crawler.diffing import (
     diff_to_json,
     new_document_diff,
 )
+from crawler.extraction import main_text
+from crawler.normalise import normalise
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "diffing.toml").read_text("utf-8"))
+DEMO = Path(__file__).parent.parent / "data" / "demo"
 COMMON_HANZI = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过"
     "子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体"
@@ -199,3 +205,54 @@ def test_new_document_diff_is_one_insert() -> None:
 
 def test_new_document_diff_of_empty_text_has_no_ops() -> None:
     assert new_document_diff("") == Diff(ops=(), added="", removed="")
+
+
+# --- the C++ diff-match-patch gives the pure-Python one's inline diffs ----------------------------
+
+
+def demo_text(path: Path) -> str:
+    return normalise(main_text(path.read_text("utf-8")))
+
+
+@functools.cache
+def paragraph_pairs() -> list[tuple[str, str]]:
+    """Paragraph pairs as diff_text meets them: the demo's s1 -> s2 replacements, unrelated
+    paragraphs (Chinese with Chinese, English with English) and small edits of each.
+    """
+    pairs = []
+    paragraphs: dict[bool, list[str]] = {True: [], False: []}
+    for path in sorted((DEMO / "s1").rglob("*.html")):
+        text = demo_text(path)
+        chinese = sum("\u4e00" <= char <= "\u9fff" for char in text) > len(text) / 5
+        paragraphs[chinese] += [line for line in text.split("\n") if len(line) >= 40]
+        later = DEMO / "s2" / path.relative_to(DEMO / "s1")
+        if later.exists() and (diff := diff_text(text, demo_text(later))) is not None:
+            pairs += [("\n".join(op.old), "\n".join(op.new)) for op in diff.ops if op.inline]
+    for same_language in paragraphs.values():
+        pairs += list(itertools.pairwise(same_language[:13]))
+        for line in same_language[:12]:
+            middle = len(line) // 2
+            pairs.append((line, line[:middle] + " 0.35 新增 added " + line[middle + 3 :]))
+    return pairs
+
+
+def test_paragraph_pairs_cover_both_languages_and_real_changes() -> None:
+    pairs = paragraph_pairs()
+    assert len(pairs) > 40
+    assert any("低库存" in new for _old, new in pairs)
+    assert any(len(old) > 500 for old, _new in pairs)
+
+
+@pytest.mark.skipif(diffing.fast_diff_match_patch is None, reason="fast-diff-match-patch missing")
+def test_fast_inline_diff_equals_diff_match_patch() -> None:
+    for old, new in paragraph_pairs():
+        fast = diffing._inline(old, new)
+        assert fast == diffing._inline_python(old, new), (old, new)
+        assert {tag for tag, _text in fast} <= {"=", "+", "-"}
+
+
+def test_inline_diff_without_the_fast_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diffing, "fast_diff_match_patch", None)
+    diff = diff_text("标题\n配送费上涨0.30美元\n结尾", "标题\n配送费上涨0.35美元\n结尾")
+    assert diff is not None
+    assert diff.ops[1].inline == (("=", "配送费上涨0.3"), ("-", "0"), ("+", "5"), ("=", "美元"))

@@ -6,14 +6,20 @@ kind of volatile fragment in data/ignore_patterns.txt, and real content that mus
 
 from __future__ import annotations
 
+import functools
+import re
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from crawler import normalise as normalise_module
+from crawler.extraction import html_to_text, main_text
 from crawler.normalise import fingerprint, global_ignore_patterns, meaningful, normalise
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalise.toml").read_text("utf-8"))
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES["case"]])
@@ -90,3 +96,121 @@ def test_fingerprint_is_sha256_hex() -> None:
     digest = fingerprint("FBA")
     assert len(digest) == 64
     assert int(digest, 16) >= 0
+
+
+# --- the trigger-literal fast path gives what one alternation tried on every line gives ----------
+
+
+def plain_normalise(text: str, ignore: tuple[str, ...] = ()) -> str:
+    """normalise() as it was: the whole alternation, ``subn`` on every line, no shortcuts."""
+    mod = normalise_module
+    patterns = (*global_ignore_patterns(), *ignore)
+    pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
+    lines = []
+    for raw in mod._fold(mod._ZERO_WIDTH_RE.sub("", text)).splitlines():
+        line = re.sub(r"\s+", " ", raw).strip()
+        if line:
+            cleaned, count = pattern.subn("", line)
+            if count:
+                line = re.sub(r"\s+", " ", cleaned).strip(mod._LEFTOVER)
+        if line and line.translate(mod._MEANINGFUL):
+            lines.append(line)
+    return "\n".join(lines)
+
+
+@functools.cache
+def realistic_texts() -> list[tuple[str, str]]:
+    """Chinese and English page texts from every HTML fixture, and the cases file in one text."""
+    texts = []
+    for path in sorted(FIXTURES.rglob("*.html")):
+        html = path.read_text("utf-8", errors="replace")
+        name = str(path.relative_to(FIXTURES))
+        texts.append((name, html_to_text(html)))
+        if path.parent.name == "html":
+            texts.append((f"{name} main text", main_text(html)))
+    texts.append(("normalise.toml", "\n".join(case["text"] for case in CASES["case"])))
+    return [(name, text) for name, text in texts if text]
+
+
+TRICKY = "\n".join(
+    [
+        *(case["text"].upper() for case in CASES["case"]),  # (?i:...) patterns on upper case
+        "By Seller News · 1,234 VİEWS",  # dotted capital I: (?i) matches it to "i"
+        "Posted 3 mınutes ago | vıews: 12",  # dotless i
+        "Posted 2 \u017feconds ago · 3 wee\u212as ago",  # long s, Kelvin sign (NFKC folds them)
+        "来源：跨境\u3000资讯\xa0|\t阅读\x1f1234 ｜ 评论\u2007５",  # unusual whitespace
+        "  © 2025 ebrun · 版权所有  ",
+        "Request 0123456789ABCDEF0123456789abcdef and sessionid=abc",
+        "阅读阅读 1234 阅读 1,2 浏览量：3万+ 3次浏览浏览",
+    ]
+)
+
+
+@pytest.mark.parametrize(("name", "text"), [*realistic_texts(), ("tricky", TRICKY)])
+def test_fast_path_equals_plain_subn_on_every_line(name: str, text: str) -> None:
+    assert text
+    assert normalise(text) == plain_normalise(text)
+
+
+SOURCE_PATTERNS = [
+    pytest.param((r"今日汇率 [\d.]+",), id="with a trigger"),
+    pytest.param((r"\d+件", r"[A-Z]{2,}\d+"), id="caseless and character-class triggers"),
+    pytest.param((r"\d{2,}", r".{0,3}$"), id="no trigger: run on every line"),
+    # \1 is the group of "(ab)c" in the whole alternation; in one without it, the group of (\w)
+    pytest.param((r"(ab)c", r"(\w)\1{2,}"), id="group reference: the whole alternation"),
+    pytest.param((r"(?i:fees?)\s+(rise)",), id="capturing groups"),
+]
+
+
+@pytest.mark.parametrize("ignore", SOURCE_PATTERNS)
+def test_fast_path_equals_plain_subn_with_source_patterns(ignore: tuple[str, ...]) -> None:
+    for _name, text in [*realistic_texts(), ("tricky", TRICKY)]:
+        assert normalise(text, ignore) == plain_normalise(text, ignore)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        pytest.param(r"(?:阅读|浏览)\s*\d+", {"阅读", "浏览"}, id="alternatives"),
+        pytest.param(r"(?i:\b\d+\s+hours?\s+ago\b)", {"hour", "hours"}, id="longest wins"),
+        pytest.param(r"\d+\s+(?:days?|weeks?)\s+ago", {"ago"}, id="then the fewest"),
+        pytest.param(
+            r"(?:最后)?更新(?:时间|于)",
+            {"更新时间", "更新于", "最后更新时间", "最后更新于"},
+            id="product",
+        ),
+        pytest.param(r"(?i:SHARE)[:：]", {"share:", "share："}, id="case folded"),
+        pytest.param(r"[0-9a-f]{32,}", set("0123456789abcdef"), id="character class"),
+        pytest.param(r"\d+", None, id="digits only"),
+        pytest.param(r"(?:views|\d+)", None, id="one alternative without a literal"),
+        pytest.param(r"Ünïcode", {"code"}, id="cased non-ASCII letters split literals"),
+        pytest.param(r"Ü\d", None, id="only a cased non-ASCII letter"),
+    ],
+)
+def test_trigger_literals(pattern: str, literals: set[str] | None) -> None:
+    derived = normalise_module._triggers(pattern)
+    assert (None if derived is None else set(derived)) == literals
+
+
+def test_a_group_reference_turns_the_fast_path_off() -> None:
+    ignore_set = normalise_module._ignore_set((*global_ignore_patterns(), r"(a)(?=\1)"))
+    assert ignore_set is not None
+    assert ignore_set.automaton is None
+    assert ignore_set.regex_for("plain text") is ignore_set.full
+
+
+def test_case_twins_are_what_ignorecase_matches_to_ascii_letters() -> None:
+    everything = "".join(map(chr, range(0x80, sys.maxunicode + 1)))
+    twins = {
+        char: letter
+        for letter in "abcdefghijklmnopqrstuvwxyz"
+        for char in re.findall(f"(?i:{letter})", everything)
+    }
+    assert "".join(sorted(twins)) == "".join(sorted(normalise_module._CASE_TWINS))
+    assert all(char.translate(normalise_module._CASE_TWIN_TABLE) == twins[char] for char in twins)
+    assert set(re.findall("(?i:[a-z])", everything)) == set(twins)
+
+
+def test_python_whitespace_is_re_whitespace() -> None:
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(r"\s", everything) == [char for char in everything if char.isspace()]
