@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from crawler.records import Change
-
     from digest.deliver import SendReport
 
 PREVIEW_DAYS = 7

@@ -13,7 +13,6 @@ import pytest
 from tests.conftest import FIXTURES, Home
 
 if TYPE_CHECKING:
-
     from crawler.demosite import SiteServer
 
 # every fixture source but fx-slow (that one is for the crash test)

@@ -28,8 +28,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, *, method: str = "GET", headers: dict[str, str] | None = None,
-          data: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     """Return status, headers and body without following redirects or raising on 4xx/5xx."""
     req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
@@ -45,8 +50,9 @@ def tree(tmp_path: Path) -> Path:
     s1, s2 = tmp_path / "s1", tmp_path / "s2"
     for snap, word in ((s1, "first"), (s2, "second")):
         (snap / "news").mkdir(parents=True)
-        (snap / "page.html").write_text(f"<html><body><p>{word}</p></body></html>",
-                                        encoding="utf-8")
+        (snap / "page.html").write_text(
+            f"<html><body><p>{word}</p></body></html>", encoding="utf-8"
+        )
         (snap / "news.html").write_text("<p>news list</p>", encoding="utf-8")
         (snap / "news" / "news-notices-251016.html").write_text("<p>notice</p>", encoding="utf-8")
     (s1 / "index.html").write_text("<p>home</p>", encoding="utf-8")
@@ -54,7 +60,8 @@ def tree(tmp_path: Path) -> Path:
     (s1 / "docs" / "index.html").write_text("<p>docs index</p>", encoding="utf-8")
     (s1 / "gp" / "help" / "external").mkdir(parents=True)
     (s1 / "gp" / "help" / "external" / "help.html").write_text(
-        '<a href="{{base}}/news/news-notices-251016">notice</a>', encoding="utf-8")
+        '<a href="{{base}}/news/news-notices-251016">notice</a>', encoding="utf-8"
+    )
     (s1 / "feed.xml").write_text("<rss><link>{{base}}/a</link></rss>", encoding="utf-8")
     (s1 / "api.json").write_text('{"status": 0, "link": "{{base}}/kx/1"}', encoding="utf-8")
     (s1 / "logo.png").write_bytes(b"\x89PNG{{base}}")
@@ -63,7 +70,8 @@ def tree(tmp_path: Path) -> Path:
     (s1 / "gbk.html").write_text(f'<meta charset="gbk"><p>{GBK_TEXT}</p>', encoding="utf-8")
     (s1 / "shell.html").write_text("<p>maintenance</p>", encoding="utf-8")
     (s1 / "signin.html").write_text("<p>Sign in</p>", encoding="utf-8")
-    (s1 / "_routes.toml").write_text("""
+    (s1 / "_routes.toml").write_text(
+        """
 [routes."/cif"]
 content_type = "text/html"
 [routes."/gbk"]
@@ -85,10 +93,11 @@ status = 500
 delay = 0.3
 [routes."/page"]
 conditional = true
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     (s1 / "api").mkdir()
-    (s1 / "api" / "kx_list").write_text('{"status": 0, "data": {"row_map": {}}}',
-                                             encoding="utf-8")
+    (s1 / "api" / "kx_list").write_text('{"status": 0, "data": {"row_map": {}}}', encoding="utf-8")
     (s1 / "slow").mkdir()
     (s1 / "slow" / "item-1.html").write_text("<p>slow</p>", encoding="utf-8")
     return tmp_path
@@ -136,20 +145,24 @@ def test_unknown_snapshot_is_refused(srv: SiteServer) -> None:
     assert srv.snapshot == "s1"
 
 
-@pytest.mark.parametrize(("path", "marker"), [
-    ("/page", b"first"),
-    ("/page.html", b"first"),
-    ("/page?utm_source=x&ref=y", b"first"),
-    ("/gp/help/external/help.html?itemID=QHQGBTD7XB7EECN&language=en-US", b"notice"),
-    ("/news?page=2", b"news list"),
-    ("/news/news-notices-251016", b"notice"),
-    ("/docs", b"docs index"),
-    ("/docs/", b"docs index"),
-    ("/", b"home"),
-    ("/robots.txt", b"Disallow: /private/"),
-])
-def test_lookup_ignores_query_and_tries_html_and_index(srv: SiteServer, path: str,
-                                                       marker: bytes) -> None:
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/page", b"first"),
+        ("/page.html", b"first"),
+        ("/page?utm_source=x&ref=y", b"first"),
+        ("/gp/help/external/help.html?itemID=QHQGBTD7XB7EECN&language=en-US", b"notice"),
+        ("/news?page=2", b"news list"),
+        ("/news/news-notices-251016", b"notice"),
+        ("/docs", b"docs index"),
+        ("/docs/", b"docs index"),
+        ("/", b"home"),
+        ("/robots.txt", b"Disallow: /private/"),
+    ],
+)
+def test_lookup_ignores_query_and_tries_html_and_index(
+    srv: SiteServer, path: str, marker: bytes
+) -> None:
     status, _, body = fetch(srv.url(path))
     assert status == 200
     assert marker in body
@@ -181,12 +194,15 @@ def test_base_placeholder_replaced_in_text_files_only(srv: SiteServer) -> None:
     assert body == b"\x89PNG{{base}}"
 
 
-@pytest.mark.parametrize(("path", "ctype"), [
-    ("/page", "text/html; charset=utf-8"),
-    ("/feed.xml", "application/xml; charset=utf-8"),
-    ("/api.json", "application/json; charset=utf-8"),
-    ("/robots.txt", "text/plain; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    ("path", "ctype"),
+    [
+        ("/page", "text/html; charset=utf-8"),
+        ("/feed.xml", "application/xml; charset=utf-8"),
+        ("/api.json", "application/json; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+    ],
+)
 def test_default_content_types_carry_utf8_charset(srv: SiteServer, path: str, ctype: str) -> None:
     assert fetch(srv.url(path))[1]["Content-Type"] == ctype
 
@@ -206,8 +222,12 @@ def test_etag_and_last_modified_and_304(srv: SiteServer) -> None:
     assert fetch(srv.url("/page"), headers={"If-None-Match": f'W/{etag}, "x"'})[0] == 304
     assert fetch(srv.url("/page"), headers={"If-None-Match": '"other"'})[0] == 200
     # If-None-Match wins over If-Modified-Since.
-    assert fetch(srv.url("/page"), headers={"If-None-Match": '"other"',
-                                              "If-Modified-Since": modified})[0] == 200
+    assert (
+        fetch(
+            srv.url("/page"), headers={"If-None-Match": '"other"', "If-Modified-Since": modified}
+        )[0]
+        == 200
+    )
     assert fetch(srv.url("/page"), headers={"If-Modified-Since": modified})[0] == 304
     older = format_datetime(srv.last_modified("s0"), usegmt=True)
     assert fetch(srv.url("/page"), headers={"If-Modified-Since": older})[0] == 200
@@ -263,8 +283,12 @@ def test_redirect_route(srv: SiteServer) -> None:
 
 def test_post_route_records_body_and_refuses_get(srv: SiteServer) -> None:
     payload = json.dumps({"is_important": -1, "category_id": 0}).encode()
-    status, headers, body = fetch(srv.url("/api/kx_list"), method="POST", data=payload,
-                                  headers={"Content-Type": "application/json", "App-Id": "3"})
+    status, headers, body = fetch(
+        srv.url("/api/kx_list"),
+        method="POST",
+        data=payload,
+        headers={"Content-Type": "application/json", "App-Id": "3"},
+    )
     assert status == 200
     assert headers["Content-Type"] == "application/json; charset=utf-8"  # sniffed, no extension
     assert json.loads(body)["status"] == 0
@@ -282,8 +306,13 @@ def test_post_route_records_body_and_refuses_get(srv: SiteServer) -> None:
 def test_chunked_post_body_is_recorded(srv: SiteServer) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
     try:
-        conn.request("POST", "/api/kx_list", body=iter([b'{"page":', b" 1}"]),
-                     encode_chunked=True, headers={"Transfer-Encoding": "chunked"})
+        conn.request(
+            "POST",
+            "/api/kx_list",
+            body=iter([b'{"page":', b" 1}"]),
+            encode_chunked=True,
+            headers={"Transfer-Encoding": "chunked"},
+        )
         resp = conn.getresponse()
         assert resp.status == 200
         resp.read()
@@ -347,7 +376,8 @@ def test_bad_routes_file_fails_at_load(tmp_path: Path) -> None:
 
 def test_render_base() -> None:
     assert render_base('url = "{{base}}/news"', "http://127.0.0.1:5/") == (
-        'url = "http://127.0.0.1:5/news"')
+        'url = "http://127.0.0.1:5/news"'
+    )
 
 
 def test_main_rejects_missing_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,10 +388,13 @@ def test_main_rejects_missing_root(tmp_path: Path, capsys: pytest.CaptureFixture
 # -- the bundled trees ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("root", "snapshots"), [
-    (DEMO_ROOT, ["s1", "s2"]),
-    (FIXTURE_SITE, ["s1", "s2", "s3"]),
-])
+@pytest.mark.parametrize(
+    ("root", "snapshots"),
+    [
+        (DEMO_ROOT, ["s1", "s2"]),
+        (FIXTURE_SITE, ["s1", "s2", "s3"]),
+    ],
+)
 def test_bundled_trees_have_valid_snapshots(root: Path, snapshots: list[str]) -> None:
     for snapshot in snapshots:
         SiteServer(root, snapshot)  # parses and validates _routes.toml
@@ -381,11 +414,15 @@ def test_demo_entry_points_answer_in_both_snapshots() -> None:
     with SiteServer(DEMO_ROOT) as srv:
         entries = _entry_requests(DEMO_ROOT / "sources.toml", srv.base_url)
         assert len(entries) >= 11
-        s1 = {sid: fetch(url, method=m, data=b"{}" if m == "POST" else None)[0]
-              for sid, m, url in entries}
+        s1 = {
+            sid: fetch(url, method=m, data=b"{}" if m == "POST" else None)[0]
+            for sid, m, url in entries
+        }
         srv.snapshot = "s2"
-        s2 = {sid: fetch(url, method=m, data=b"{}" if m == "POST" else None)[0]
-              for sid, m, url in entries}
+        s2 = {
+            sid: fetch(url, method=m, data=b"{}" if m == "POST" else None)[0]
+            for sid, m, url in entries
+        }
     assert set(s1.values()) == {200}
     assert s2.pop("noise-login-wall") == 302
     assert s2.pop("noise-503") == 503
@@ -417,8 +454,9 @@ def test_fixture_site_lifecycle_statuses() -> None:
 
 def test_demo_gbk_page_is_real_gbk() -> None:
     with SiteServer(DEMO_ROOT) as srv:
-        entries = {sid: url for sid, _, url in
-                   _entry_requests(DEMO_ROOT / "sources.toml", srv.base_url)}
+        entries = {
+            sid: url for sid, _, url in _entry_requests(DEMO_ROOT / "sources.toml", srv.base_url)
+        }
         status, headers, body = fetch(entries["gbk-customs-notice"])
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=gbk"
@@ -433,8 +471,12 @@ def test_demo_sources_load_with_the_config_reader(tmp_path: Path) -> None:
     from crawler.config import load_sources
 
     dest = tmp_path / "sources.toml"
-    dest.write_text(render_base((DEMO_ROOT / "sources.toml").read_text(encoding="utf-8"),
-                                "http://127.0.0.1:8765"), encoding="utf-8")
+    dest.write_text(
+        render_base(
+            (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8"), "http://127.0.0.1:8765"
+        ),
+        encoding="utf-8",
+    )
     sources = load_sources(dest)
     assert {s.kind for s in sources} == {"listing", "feed", "page", "api"}
 
@@ -446,8 +488,10 @@ def _expected() -> dict:
 
 def test_demo_expected_checklist_matches_the_snapshots() -> None:
     expected = _expected()
-    source_ids = {s["id"] for s in tomllib.loads(
-        (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8"))["source"]}
+    source_ids = {
+        s["id"]
+        for s in tomllib.loads((DEMO_ROOT / "sources.toml").read_text(encoding="utf-8"))["source"]
+    }
     s1, s2 = expected["s1"]["new"], expected["s2"]
     assert len(s1) == 34
     assert (len(s2["new"]), len(s2["changed"]), s2["removed"]) == (6, 4, [])
@@ -482,8 +526,11 @@ def test_demo_markup_matches_the_source_selectors() -> None:
     titles = gs.css('a[href*="/news/news-"]::text').getall()
     assert len(titles) == 7
     assert all(t.startswith("● ") and t.endswith("……[详细]") for t in titles)
-    thread = Selector(next((s1 / "seller-forums" / "discussions" / "t").glob("f8377dd8*"))
-                      .read_text(encoding="utf-8"))
+    thread = Selector(
+        next((s1 / "seller-forums" / "discussions" / "t").glob("f8377dd8*")).read_text(
+            encoding="utf-8"
+        )
+    )
     body = thread.css('article[id^="post-"]:first-of-type [data-testid="post-content"]')
     assert len(body) == 1
     assert "Starting August 1, 2024" in " ".join(body.css("::text").getall())
