@@ -84,6 +84,11 @@ class Filters:
     title_strip: tuple[str, ...] = _help(
         "regexes removed from titles (bullets, '[详细]' tails)", ()
     )
+    max_id_gap: int | None = _help(
+        "drop entries whose URL's last number is this far below the list's highest (old pinned "
+        "articles)",
+        None,
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -391,9 +396,10 @@ def _check_source(src: Source, path: Path) -> None:
         raise ConfigError(
             path, "a listing source needs a link selector", source=sid, field_name="selectors.link"
         )
-    for f in fields(Filters):
-        if f.name != "require":
-            _check_regexes(getattr(src.filters, f.name), path, sid, f"filters.{f.name}")
+    for name in ("exclude_title", "exclude_url", "title_strip"):
+        _check_regexes(getattr(src.filters, name), path, sid, f"filters.{name}")
+    if src.filters.max_id_gap is not None and src.filters.max_id_gap < 1:
+        raise ConfigError(path, "must be at least 1", source=sid, field_name="filters.max_id_gap")
     _check_regexes(src.ignore, path, sid, "ignore")
     if src.kind == "api":
         if src.adapter not in ADAPTERS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
@@ -18,6 +18,9 @@ from spiders.listdates import approximate_date, url_date
 
 if TYPE_CHECKING:
     from crawler.config import Filters, Source
+
+
+_NUMBERS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +89,26 @@ def scan_entries(
             kept = found.get(key)
             if kept is None or len(entry.title) < len(kept.title):
                 found[key] = entry
-    scan.entries = list(found.values())
+    scan.entries = _drop_pinned(list(found.values()), source.filters.max_id_gap, scan)
     scan.no_title = len(untitled - set(found))  # an image link beside a titled one is no failure
     if not css.item:
         scan.candidates = len(found) + scan.no_title + scan.filtered
     return scan
+
+
+def _drop_pinned(entries: list[Entry], gap: int | None, scan: EntryScan) -> list[Entry]:
+    """Drop entries whose URL's last number lies more than ``gap`` below the highest one: old
+    articles pinned to a list page (cifnews) rather than news.
+    """
+    if gap is None:
+        return entries
+    ids = {e.url: int(m[-1]) for e in entries if (m := _NUMBERS.findall(urlsplit(e.url).path))}
+    if not ids:
+        return entries
+    newest = max(ids.values())
+    kept = [e for e in entries if e.url not in ids or ids[e.url] >= newest - gap]
+    scan.filtered += len(entries) - len(kept)
+    return kept
 
 
 def keep_entry(title: str, url: str, filters: Filters) -> bool:

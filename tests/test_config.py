@@ -93,6 +93,12 @@ ERRORS = [
         "lookback",
     ),
     (
+        "id gap below one",
+        VALID + "[source.filters]\nmax_id_gap = 0\n",
+        "filters.max_id_gap",
+        "at least 1",
+    ),
+    (
         "politeness out of range",
         VALID + "[source.politeness]\nconcurrency = 50\n",
         "politeness.concurrency",

@@ -86,3 +86,12 @@ def test_article_title_and_date_fall_back_to_h1_and_time() -> None:
               <h1> New  fee </h1><time datetime="2026-01-15">Jan 15</time></body></html>"""
     assert page_title(html) == "New fee"
     assert page_date(html, None, UTC) == datetime(2026, 1, 15, tzinfo=UTC)
+
+
+def test_old_articles_pinned_to_a_list_are_dropped_by_max_id_gap() -> None:
+    html = """<a href="/article/1752121">亚马逊调整低库存水平费</a>
+              <a href="/article/1752108">亚马逊入库配置服务费调整</a>
+              <a href="/article/1601265">【置顶】亚马逊新卖家入门指南</a>"""
+    cif = source(selectors=Selectors(link='a[href*="/article/"]'), filters=Filters(max_id_gap=3000))
+    entries = extract_entries(html, "https://www.cifnews.com/category/amz", cif)
+    assert [e.url.rsplit("/", 1)[-1] for e in entries] == ["1752121", "1752108"]
