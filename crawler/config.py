@@ -121,6 +121,14 @@ class Source:
     params: dict[str, Any] = field(
         default_factory=dict, hash=False, metadata={"help": "api kind: adapter parameters"}
     )
+    render: str | None = _help(
+        'listing and page kinds: "browser" renders JavaScript in headless chromium'
+        " (needs the browser extra); unset fetches plain HTTP",
+        None,
+    )
+    wait_for: str | None = _help(
+        'render = "browser": CSS selector to wait for on the entry page before reading it', None
+    )
 
     @property
     def entry_urls(self) -> tuple[str, ...]:
@@ -420,6 +428,38 @@ def _check_source(src: Source, path: Path) -> None:
         )
     if src.max_items < 1:
         raise ConfigError(path, "must be at least 1", source=sid, field_name="max_items")
+    if src.render is not None:
+        if src.render != "browser":
+            raise ConfigError(
+                path,
+                f'unknown render {src.render!r}; expected "browser" (or leave it out)',
+                source=sid,
+                field_name="render",
+            )
+        if src.kind not in ("listing", "page"):
+            raise ConfigError(
+                path,
+                "only listing and page sources can be rendered in a browser",
+                source=sid,
+                field_name="render",
+            )
+    if src.wait_for is not None:
+        if src.render != "browser":
+            raise ConfigError(
+                path,
+                'wait_for needs render = "browser"',
+                source=sid,
+                field_name="wait_for",
+            )
+        try:
+            translator.css_to_xpath(src.wait_for)
+        except Exception as exc:  # cssselect raises several types for bad selectors
+            raise ConfigError(
+                path,
+                f"CSS selector {src.wait_for!r} does not parse: {exc}",
+                source=sid,
+                field_name="wait_for",
+            ) from None
     pol = src.politeness
     if pol.delay is not None and pol.delay < 0:
         raise ConfigError(path, "must not be negative", source=sid, field_name="politeness.delay")

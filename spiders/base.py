@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import os
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import Request, Spider
@@ -11,6 +15,7 @@ from scrapy.http import TextResponse
 from crawler.context import CrawlContext
 from crawler.failures import describe_failure
 from crawler.items import FetchFailure, Snapshot
+from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
@@ -23,6 +28,18 @@ if TYPE_CHECKING:
     from crawler.config import CrawlSettings, Source
 
 DOCUMENT_STATUSES = [304, 404, 410]
+BROWSER_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROWSER_SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 
 
 class UnknownSourceError(ValueError):
@@ -35,6 +52,9 @@ class SourceSpider(Spider):
     def __init__(self, *args: Any, sources: Iterable[Source] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources = tuple(sources)
+        # why browser rendering is unavailable (its sources then fail); None when it works
+        self.browser_error: str | None = None
+        self.wait_timeout_ms = 30_000.0
 
     @classmethod
     def from_crawler(
@@ -63,11 +83,27 @@ class SourceSpider(Spider):
                     slot["delay"] = pol.delay
                 if pol.concurrency is not None:
                     slot["concurrency"] = pol.concurrency
+        rendered = [s for s in mine if renders(s)]
+        if rendered:
+            for src in rendered:  # one page at a time per rendered host
+                for url in src.entry_urls:
+                    slots.setdefault(_host(url), {})["concurrency"] = 1
+            spider.browser_error = _enable_browser(crawler, config.crawl)
+            spider.wait_timeout_ms = config.crawl.timeout * 1000
         crawler.settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
         return spider
 
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | FetchFailure]:
         for source in self.sources:
+            if self.browser_error and renders(source):
+                self.logger.error("source %s: %s", source.id, self.browser_error)
+                yield FetchFailure(
+                    source_id=source.id,
+                    url=source.entry_urls[0],
+                    reason=self.browser_error,
+                    index=True,
+                )
+                continue
             for request in self.start_requests_for(source):
                 yield request
 
@@ -85,26 +121,87 @@ class SourceSpider(Spider):
             errback=self.on_error,
             dont_filter=True,
             cb_kwargs={"source": source},
-            meta={"source_id": source.id, "index": True},
+            meta={"source_id": source.id, "index": True, **self.render_meta(source, entry=True)},
             **kwargs,
         )
 
     def document_request(
         self, source: Source, url: str, *, index: bool = False, **cb_kwargs: Any
     ) -> Request:
-        """A document fetch: conditional, and 304/404/410 reach the callback."""
+        """A document fetch: conditional, and 304/404/410 reach the callback.
+
+        A rendered source's document that has a stored ETag or Last-Modified is first asked
+        for with a plain conditional GET (a browser aborts a navigation answered by 304); only
+        a 200 is then rendered, see ``_render_if_modified``.
+        """
+        meta: dict[str, Any] = {
+            "source_id": source.id,
+            "index": index,
+            "document_url": url,
+            "handle_httpstatus_list": DOCUMENT_STATUSES,
+        }
+        callback = self.parse_document
+        render = self.render_meta(source, entry=index)
+        if render and self._has_validators(url):
+            meta["render_meta"] = render
+            callback = self._render_if_modified
+        else:
+            meta.update(render)
+            if render:
+                meta["conditional_checked"] = True  # nothing stored: no validators to send
         return Request(
             url,
-            callback=self.parse_document,
+            callback=callback,
             errback=self.on_error,
             cb_kwargs={"source": source, **cb_kwargs},
+            meta=meta,
+        )
+
+    def _render_if_modified(self, response: Response, source: Source, **cb_kwargs: Any) -> Any:
+        """The plain conditional GET of a rendered document: a 304/404/410 is the answer."""
+        if response.status != 200:
+            yield from self.parse_document(response, source, **cb_kwargs) or ()
+            return
+        meta = response.meta
+        yield Request(
+            meta["document_url"],
+            callback=self.parse_document,
+            errback=self.on_error,
+            dont_filter=True,
+            cb_kwargs={"source": source, **cb_kwargs},
             meta={
-                "source_id": source.id,
-                "index": index,
-                "document_url": url,
+                "source_id": meta["source_id"],
+                "index": meta["index"],
+                "document_url": meta["document_url"],
                 "handle_httpstatus_list": DOCUMENT_STATUSES,
+                "conditional_checked": True,  # modified: the browser fetches it unconditionally
+                **meta["render_meta"],
             },
         )
+
+    def _has_validators(self, url: str) -> bool:
+        if not self.crawler.settings.getbool("CONDITIONALGET_ENABLED"):
+            return False
+        doc = CrawlContext.of(self.crawler).storage.document(canonical_url(url))
+        return doc is not None and not doc.removed and bool(doc.etag or doc.last_modified)
+
+    def render_meta(self, source: Source, *, entry: bool) -> dict[str, Any]:
+        """Request meta that makes scrapy-playwright render a ``render = "browser"`` source.
+
+        ``wait_for`` is awaited on the source's own entry pages (its list, or its watched page);
+        articles followed from a list are rendered until their ``load`` event.
+        """
+        if not renders(source) or self.browser_error:
+            return {}
+        meta: dict[str, Any] = {"playwright": True}
+        wait_for = getattr(source, "wait_for", None)
+        if wait_for and entry:
+            from scrapy_playwright.page import PageMethod
+
+            meta["playwright_page_methods"] = [
+                PageMethod("wait_for_selector", wait_for, timeout=self.wait_timeout_ms)
+            ]
+        return meta
 
     def parse_index(self, response: Response, source: Source) -> Any:
         raise NotImplementedError
@@ -166,6 +263,65 @@ class SourceSpider(Spider):
             published_at=published_at,
             body_hash=digest,
         )
+
+
+def renders(source: Source) -> bool:
+    """Whether the source asks for browser rendering (``render = "browser"``)."""
+    return getattr(source, "render", None) == "browser"
+
+
+def find_chromium() -> str | None:
+    """The chromium to drive: ``PLAYWRIGHT_CHROMIUM``, else Debian's, else one on ``PATH``."""
+    chosen = os.environ.get("PLAYWRIGHT_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def browser_unavailable() -> str | None:
+    """Why browser rendering cannot run here, or None when it can."""
+    if importlib.util.find_spec("scrapy_playwright") is None:
+        return (
+            "browser rendering needs scrapy-playwright, which is not installed"
+            " (pip install 'policyradar[browser]')"
+        )
+    if find_chromium() is None:
+        where = os.environ.get("PLAYWRIGHT_CHROMIUM") or "/usr/bin/chromium or on PATH"
+        return f"browser rendering needs chromium, which was not found ({where})"
+    return None
+
+
+def skip_heavy_resources(request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: a rendered page loads no images, media or fonts."""
+    return request.resource_type in BROWSER_SKIPPED_RESOURCES
+
+
+def _enable_browser(crawler: Crawler, crawl: CrawlSettings) -> str | None:
+    """Route requests through scrapy-playwright (only ``playwright`` ones are rendered).
+
+    Returns why that is impossible instead, leaving the settings untouched.
+    """
+    problem = browser_unavailable()
+    if problem:
+        return problem
+    crawler.settings.setdict(
+        {
+            "DOWNLOAD_HANDLERS": {"http": BROWSER_HANDLER, "https": BROWSER_HANDLER},
+            "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+            "PLAYWRIGHT_LAUNCH_OPTIONS": {
+                "executable_path": find_chromium(),
+                "headless": True,
+                "args": list(BROWSER_ARGS),
+            },
+            "PLAYWRIGHT_MAX_CONTEXTS": 1,
+            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": crawl.timeout * 1000,
+            "PLAYWRIGHT_ABORT_REQUEST": skip_heavy_resources,
+        },
+        priority="spider",
+    )
+    return None
 
 
 def _apply_crawl_settings(crawler: Crawler, crawl: CrawlSettings) -> None:
