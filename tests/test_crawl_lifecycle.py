@@ -221,3 +221,11 @@ def test_unchanged_fetches_do_not_grow_the_database(crawled: Crawled) -> None:
     versions = crawled.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
     changes = crawled.db.execute("SELECT COUNT(*) FROM changes WHERE kind != 'removed'").fetchone()
     assert versions == changes[0]
+
+
+def test_a_removal_keeps_what_the_document_was_about(crawled: Crawled) -> None:
+    new, removed = crawled.db.execute(
+        "SELECT categories, urgency FROM changes WHERE source_id = 'fx-gone' ORDER BY id"
+    ).fetchall()
+    assert removed[0] == new[0]
+    assert removed[1] in {"low", "medium"}

@@ -1,7 +1,8 @@
 """Tags changes: categories, keywords, watch hits, effective dates, urgency and clusters.
 
 `TagPipeline` runs before the store, so a new or changed document's change is written with its
-tags in one transaction; `RemovalTagPipeline` tags the (rare) removals after the store made them.
+tags in one transaction; `RemovalTagPipeline` tags the (rare) removals after the store made them,
+from the document's last change.
 The classifier is loaded on the first change, so a crawl with nothing new never pays for jieba.
 """
 
@@ -67,12 +68,30 @@ class TagPipeline(_Tagging):
 
 
 class RemovalTagPipeline(_Tagging):
+    """A removed document keeps what its last change was about; nothing new to read, so no
+    classifier (and no jieba) is loaded for it.
+    """
+
     def process_item(self, item: object) -> object:
-        if isinstance(item, Snapshot) and item.disposition == Disposition.REMOVED:
+        if not (isinstance(item, Snapshot) and item.disposition == Disposition.REMOVED):
+            return item
+        change_id = item.meta["change_id"]
+        removal = self.storage.change(change_id)
+        assert removal is not None
+        earlier = [
+            c
+            for c in self.storage.changes(document_id=removal.document_id, limit=2)
+            if c.id != change_id
+        ]
+        if earlier:
+            last = earlier[0]
+            urgency = "low" if last.categories in ([], ["other"]) else "medium"
+            self.storage.set_classification(
+                change_id,
+                {"categories": last.categories, "keywords": last.keywords, "urgency": urgency},
+            )
+        else:
             tag_change(
-                self.classifier,
-                self.storage,
-                item.meta["change_id"],
-                self.languages.get(item.source_id, ""),
+                self.classifier, self.storage, change_id, self.languages.get(item.source_id, "")
             )
         return item
