@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 MIN_SHARED = 4  # a candidate twin shares at least this many signature values (cheap pre-filter)
+MAX_CANDIDATES = 50  # only the stories sharing the most values are compared in full
+MAX_POSTING = 200  # a signature value found in more stories than this is ignored as boilerplate
 
 
 @lru_cache(maxsize=4)
@@ -60,9 +62,15 @@ class ClusterIndex:
         from crawler.tagging import assign_cluster
 
         self.refresh(now)
-        shared = Counter(cid for value in sig for cid in self.postings.get(value, ()))
+        # a value shared by very many stories is boilerplate, not evidence of the same story
+        shared = Counter(
+            cid
+            for value in sig
+            if len(posting := self.postings.get(value, ())) <= MAX_POSTING
+            for cid in posting
+        )
         candidates = []
-        for cid, count in shared.items():
+        for cid, count in shared.most_common(MAX_CANDIDATES):
             source, cluster, other, detected = self.entries[cid]
             if count >= MIN_SHARED and source != source_id and abs(now - detected) <= self.window:
                 candidates.append((cid, cluster, other))
