@@ -4,13 +4,15 @@
 
 Classifies the 151 labelled cases of tests/cases/classification.toml (Chinese, English,
 Traditional Chinese, German, Japanese; 200-2,000 characters each) with the bundled categories and
-1,000 watchlist keywords, as they are and with their text repeated to ~1,200 characters, and prints
-the load time and changes/s (median of the rounds).
+1,000 watchlist keywords, as they are and with their text repeated to ~1,200 and ~27,000 characters
+(a crawl's long pages), and prints the load time, the peak RSS after loading and changes/s (median
+of the rounds).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 import tomllib
@@ -48,10 +50,15 @@ def main() -> None:
     classifier = Classifier(CategorySet.load(), watch)
     classifier.classify(texts[0])  # jieba and its keyword tables load on first use
     load = time.perf_counter() - started
-    print("| changes | mean chars | watch keywords | load s | changes/s (median) | min | max |")
-    print("|--:|--:|--:|--:|--:|--:|--:|")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        "| changes | mean chars | watch keywords | load s | peak RSS MB "
+        "| changes/s (median) | min | max |"
+    )
+    print("|--:|--:|--:|--:|--:|--:|--:|--:|")
     longer = [replace(t, added="\n".join([t.added] * 6)) for t in texts]  # ~1,200 characters
-    for batch in (texts, longer):
+    longest = [replace(t, added="\n".join([t.added] * 135)) for t in texts]  # ~27,000
+    for batch in (texts, longer, longest):
         rates = []
         for _ in range(args.rounds):
             started = time.perf_counter()
@@ -60,7 +67,7 @@ def main() -> None:
             rates.append(len(batch) / (time.perf_counter() - started))
         chars = sum(len(t.title) + len(t.added) + len(t.removed) for t in batch) / len(batch)
         print(
-            f"| {len(batch)} | {chars:.0f} | {2 * len(watch)} | {load:.2f} "
+            f"| {len(batch)} | {chars:.0f} | {2 * len(watch)} | {load:.2f} | {rss:.0f} "
             f"| {statistics.median(rates):.0f} | {min(rates):.0f} | {max(rates):.0f} |"
         )
 

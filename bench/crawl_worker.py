@@ -13,6 +13,7 @@ import argparse
 import cProfile
 import functools
 import importlib
+import inspect
 import json
 import logging
 import resource
@@ -29,7 +30,41 @@ SECONDS: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
 
 
+class _TimedSteps:
+    """Awaits a coroutine, timing only its own steps in this process, not what it waits for."""
+
+    def __init__(self, name: str, coro: Any) -> None:
+        self.name, self.coro = name, coro
+
+    def __await__(self) -> Any:
+        steps, sent, thrown = self.coro.__await__(), None, None
+        while True:
+            started = time.perf_counter()
+            try:
+                waiting = steps.send(sent) if thrown is None else steps.throw(thrown)
+            except StopIteration as done:
+                SECONDS[self.name] += time.perf_counter() - started
+                return done.value
+            SECONDS[self.name] += time.perf_counter() - started
+            try:
+                sent, thrown = (yield waiting), None
+            except BaseException as exc:  # handed back to the coroutine
+                sent, thrown = None, exc
+
+
 def _timed(name: str, fn: Any) -> Any:
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def timed_coroutine(*args: Any, **kwargs: Any) -> Any:
+            CALLS[name] += 1
+            item = await _TimedSteps(name, fn(*args, **kwargs))
+            for step, seconds in getattr(item, "meta", {}).get("seconds", {}).items():
+                SECONDS[f"worker: {step}"] += seconds  # `page_text`'s own clock, in the worker
+            return item
+
+        return timed_coroutine
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
@@ -108,6 +143,7 @@ def main() -> None:
     for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "py.warnings"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
+    from crawler import offload
     from crawler.config import load_config
     from crawler.runner import crawl, run_in_reactor, select_sources
 
@@ -138,12 +174,21 @@ def main() -> None:
         profiler.dump_stats(str(args.profile))
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool, stopped by the crawl
     result = {
         "run_id": report.run_id,
         "crawl_seconds": report.seconds,
         "wall_in_process": wall,
-        "cpu_in_crawl": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "cpu_in_crawl": (after.ru_utime - before.ru_utime)
+        + (after.ru_stime - before.ru_stime)
+        + workers.ru_utime
+        + workers.ru_stime,
+        "cpu_in_crawl_process": (after.ru_utime - before.ru_utime)
+        + (after.ru_stime - before.ru_stime),
         "maxrss_kb": after.ru_maxrss,
+        "worker_maxrss_kb": workers.ru_maxrss,
+        "worker_cpu": workers.ru_utime + workers.ru_stime,
+        "worker_jobs": {name: {"jobs": n, "cpu": cpu} for name, (n, cpu) in offload.STATS.items()},
         "rss_before_crawl_mb": rss_before,
         "rss_after_crawl_mb": _rss_mb(),
         "rss_trace": trace,
@@ -156,6 +201,7 @@ def main() -> None:
         "responses": report.requests,
         "documents": CALLS["spider: article responses"],
         "stages": {s: {"seconds": SECONDS[s], "calls": CALLS[s]} for s in stages},
+        "worker_steps": {s: v for s, v in SECONDS.items() if s.startswith("worker: ")},
         "sources": [rs.to_json() for rs in report.sources],
         "settings": settings,
     }

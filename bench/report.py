@@ -20,6 +20,13 @@ def _counts(d: dict[str, int]) -> str:
     return ", ".join(parts) or "none"
 
 
+def _rss(pr: dict[str, Any]) -> str:
+    """Peak RSS of the crawl process plus its worker processes' (shown apart when there are)."""
+    if not pr.get("rss_worker"):
+        return _f(pr["rss"], 0)
+    return f"{_f(pr['rss'], 0)} ({_f(pr['rss_crawl'], 0)} + workers)"
+
+
 def rounds_table(rows: list[dict[str, Any]]) -> list[str]:
     out = [
         "| round | tool | pages | wall s | pages/s | pages/s excl. start-up | CPU s | CPU ms/page "
@@ -32,7 +39,7 @@ def rounds_table(rows: list[dict[str, Any]]) -> list[str]:
         out.append(
             f"| {ROUND_NAMES[row['round']]} | PolicyRadar | {pages:,} | {_f(pr['wall'])} "
             f"| **{_f(pages / pr['wall'], 0)}** | {_f(pages / pr['crawl_seconds'], 0)} "
-            f"| {_f(pr['cpu'])} | {_f(1000 * pr['cpu'] / pages, 2)} | {_f(pr['rss'], 0)} "
+            f"| {_f(pr['cpu'])} | {_f(1000 * pr['cpu'] / pages, 2)} | {_rss(pr)} "
             f"| {_f(pr['db_mb'])} | {_f(pr['growth_mb'])} | {_counts(pr['found'])} "
             f"| {_counts(pr['expected'])} | {match} |"
         )
@@ -55,7 +62,13 @@ def stages_table(rows: list[dict[str, Any]]) -> list[str]:
     heads = " | ".join(f"round {r['round']}" for r in rows)
     out = [f"| stage: ms per article page (s in all) | {heads} |", "|---|" + "--:|" * len(rows)]
     names = list(rows[0]["pr"]["stages"])
-    for name in [*names, "Scrapy engine, downloads, other", "crawl wall", "CPU during the crawl"]:
+    # in the worker processes: page_text's own steps, and classification's CPU
+    workers = sorted({s for r in rows for s in r["pr"].get("worker_steps", {})})
+    workers += ["worker: classify and index"] if any(_classify_cpu(r["pr"]) for r in rows) else []
+    totals = ["Scrapy engine, downloads, other", "crawl wall", "CPU during the crawl"]
+    if any(r["pr"].get("worker_cpu") for r in rows):
+        totals += ["CPU of the crawl process", "CPU of the worker processes"]
+    for name in [*names, *workers, *totals]:
         cells = []
         for r in rows:
             pr, pages = r["pr"], r["pages"]
@@ -64,10 +77,21 @@ def stages_table(rows: list[dict[str, Any]]) -> list[str]:
                 "Scrapy engine, downloads, other": pr["crawl_seconds"] - timed,
                 "crawl wall": pr["crawl_seconds"],
                 "CPU during the crawl": pr["cpu_in_crawl"],
-            }.get(name, pr["stages"].get(name, {}).get("seconds", 0.0))
+                "CPU of the crawl process": pr.get("cpu_in_crawl_process", 0.0),
+                "CPU of the worker processes": pr.get("worker_cpu", 0.0),
+                "worker: classify and index": _classify_cpu(pr),
+            }.get(
+                name,
+                pr["stages"].get(name, {}).get("seconds", 0.0)
+                or pr.get("worker_steps", {}).get(name, 0.0),
+            )
             cells.append(f"{1000 * seconds / pages:.2f} ({seconds:.1f})")
         out.append(f"| {name} | " + " | ".join(cells) + " |")
     return out
+
+
+def _classify_cpu(pr: dict[str, Any]) -> float:
+    return pr.get("worker_jobs", {}).get("analyse_change", {}).get("cpu", 0.0)
 
 
 def trap_table(trap: list[dict[str, Any]]) -> list[str]:

@@ -67,6 +67,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--concurrency", type=int, default=16, help="CONCURRENT_REQUESTS_PER_DOMAIN")
     p.add_argument("--concurrent-requests", type=int, default=32, help="CONCURRENT_REQUESTS")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="CRAWLER_WORKERS: processes that extract and classify beside the crawl (0: none)",
+    )
     p.add_argument("--no-trap", action="store_true", help="skip the CONCURRENT_ITEMS 1 vs 100 runs")
     p.add_argument(
         "--memory-n",
@@ -152,6 +158,7 @@ class Bench:
             "AUTOTHROTTLE_ENABLED": False,
             "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
             "CONCURRENT_REQUESTS": args.concurrent_requests,
+            "CRAWLER_WORKERS": args.workers,
         }
         self.results: dict[int, list[dict[str, Any]]] = {}
         self.extra: dict[str, Any] = {
@@ -191,7 +198,17 @@ class Bench:
         failed = [s for s in result["sources"] if s["outcome"] == "error"]
         if failed and not errors_expected:
             raise ChildFailedError(f"{tag}: sources ended in error: {failed}")
-        return {**result, "wall": measured.wall, "cpu": measured.cpu, "rss": measured.maxrss_mb}
+        # wait4 counts the worker processes' CPU; their memory is added: they run side by side
+        crawl_mb, worker_mb = result["maxrss_kb"] / 1024, result["worker_maxrss_kb"] / 1024
+        workers = int({**self.settings, **(extra or {})}["CRAWLER_WORKERS"])
+        return {
+            **result,
+            "wall": measured.wall,
+            "cpu": measured.cpu,
+            "rss": crawl_mb + (workers * worker_mb if worker_mb else 0.0),
+            "rss_crawl": crawl_mb,
+            "rss_worker": worker_mb,
+        }
 
     def run_n(self, n: int) -> None:
         args, work = self.args, self.work / f"n{n}"

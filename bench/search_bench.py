@@ -22,13 +22,18 @@ import tempfile
 import time
 import tomllib
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.search import index_text, parse  # noqa: E402
-from crawler.storage import Storage  # noqa: E402
+from crawler.storage import Storage, codec  # noqa: E402
 from crawler.tagging.text import fold  # noqa: E402
 
 QUERIES = [
@@ -84,7 +89,8 @@ def demo_corpus() -> tuple[list[str], list[str], list[str], list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         run_demo(Path(tmp), "en", Console(file=open("/dev/null", "w")))  # noqa: SIM115, PTH123
         con = sqlite3.connect(Path(tmp) / "policyradar.db")
-        texts = list(con.execute("SELECT title, text FROM versions"))
+        codec.register(con)  # versions.text may be a zlib BLOB
+        texts = list(con.execute("SELECT title, unpack(text) FROM versions"))
         con.close()
     logging.disable(logging.NOTSET)
     zh, en, zt, et = [], [], [], []
@@ -137,6 +143,7 @@ class Synth:
         source, _ = rnd.choice(SOURCES)
         cats = rnd.sample(CATEGORY_IDS, rnd.randint(1, 2))
         hits = [{"watchlist": "fees-watch", "keyword": "fee", "snippet": ""}] if n % 37 == 0 else []
+        added, removed = codec.pack(added), codec.pack(removed)  # stored as Storage stores them
         when = (start + timedelta(seconds=n * 60)).isoformat(timespec="seconds")
         return (
             n + 1,
@@ -180,7 +187,7 @@ def build(path: Path, n: int, synth: Synth) -> dict[str, float]:
     t1 = time.perf_counter()
     storage.rebuild_search_index()
     t2 = time.perf_counter()
-    sql = "SELECT SUM(length(title) + length(added) + length(removed)) FROM changes"
+    sql = "SELECT SUM(length(title) + length(unpack(added)) + length(unpack(removed))) FROM changes"
     chars = conn.execute(sql).fetchone()[0]
     storage.close()
     return {"insert_s": t1 - t0, "index_s": t2 - t1, "chars": chars}
@@ -270,6 +277,7 @@ def _jieba_tokens(text: str, search: bool) -> str:
 
 DESIGNS = {
     # name: (tokenizer, document -> indexed text, term -> (SQL, parameter))
+    # "bigram (chosen)" keeps no positions (detail=column): its phrases are checked on the text
     "jieba column": (
         "unicode61 remove_diacritics 2",
         lambda text: _jieba_tokens(text, search=True),
@@ -317,10 +325,18 @@ def _truth(term: str, folded: list[str]) -> set[int]:
     return {i for i, text in enumerate(folded, 1) if word.search(text)}
 
 
+def _check(design: str, term: str, docs: list[str]) -> Callable[[int], bool]:
+    """Whether the design's candidate (a rowid) holds ``term``: phrases checked on detail=column."""
+    query = parse(term)
+    if not design.startswith("bigram") or not query.checked:
+        return lambda rowid: True
+    return lambda rowid: query.accepts([docs[rowid - 1]], found=True)
+
+
 def compare(synth: Synth, n: int, rounds: int) -> None:
     start = datetime.now(UTC)
     rows = [synth.change(i, start) for i in range(n)]
-    docs = ["\n".join((r[6], r[7], r[8])) for r in rows]
+    docs = ["\n".join((r[6], codec.unpack(r[7]) or "", codec.unpack(r[8]) or "")) for r in rows]
     folded = [fold(d) for d in docs]
     queries = _terms(docs, random.Random(3))
     print(
@@ -337,8 +353,10 @@ def compare(synth: Synth, n: int, rounds: int) -> None:
             con = sqlite3.connect(path)
             t0 = time.perf_counter()
             con.execute("CREATE TABLE d (id INTEGER PRIMARY KEY, folded TEXT)")
+            detail = ", detail=column" if name.startswith("bigram") else ""
             con.execute(
-                f"CREATE VIRTUAL TABLE t USING fts5(body, content='', tokenize='{tokenizer}')"
+                f"CREATE VIRTUAL TABLE t USING fts5(body, content=''{detail},"
+                f" tokenize='{tokenizer}')"
             )
             con.executemany(
                 "INSERT INTO t (rowid, body) VALUES (?, ?)",
@@ -359,7 +377,8 @@ def compare(synth: Synth, n: int, rounds: int) -> None:
                         if where.startswith("d.")
                         else f"SELECT rowid FROM t WHERE {where}"
                     )
-                    found = {r[0] for r in con.execute(sql, (arg,))}
+                    check = _check(name, term, docs)
+                    found = {r[0] for r in con.execute(sql, (arg,)) if check(r[0])}
                     truth = _truth(term, folded)
                     hit, found_n, truth_n = (
                         hit + len(found & truth),
@@ -368,7 +387,8 @@ def compare(synth: Synth, n: int, rounds: int) -> None:
                     )
                     for _ in range(rounds):
                         t1 = time.perf_counter()
-                        con.execute(f"{sql} ORDER BY 1 DESC LIMIT 300", (arg,)).fetchall()
+                        cur = con.execute(f"{sql} ORDER BY 1 DESC", (arg,))
+                        list(islice((r for r in cur if check(r[0])), 300))  # the newest 300
                         samples.append((time.perf_counter() - t1) * 1000)
                 p50, p95 = percentiles(samples)
                 print(

@@ -153,6 +153,7 @@ class CrawlSettings:
     max_size_mb: float = _help("largest response body accepted, in MB", 10.0)
     retry_times: int = _help("retries of a 429/5xx/timeout, with exponential backoff", 3)
     retry_backoff: float = _help("first backoff in seconds; doubles on each retry", 2.0)
+    workers: int = _help("processes that extract and classify pages beside the crawl (0-16)", 1)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -481,6 +482,7 @@ def _check_crawl(crawl: CrawlSettings, path: Path) -> None:
         ("max_size_mb", crawl.max_size_mb > 0, "must be positive"),
         ("retry_times", crawl.retry_times >= 0, "must not be negative"),
         ("retry_backoff", crawl.retry_backoff >= 0, "must not be negative"),
+        ("workers", 0 <= crawl.workers <= 16, "must be between 0 and 16"),
         ("user_agent", bool(crawl.user_agent.strip()), "must not be empty"),
     ]
     for name, ok, message in checks:

@@ -43,20 +43,23 @@ def detect_anomaly(
     title: str = "",
     final_url: str = "",
     previous_length: int | None = None,
+    length: int | None = None,
     min_length: int = 10,
     rules: GuardRules | None = None,
 ) -> str | None:
     """Return a short reason when a fetch is not a real version of the page, else None.
 
     ``text`` is the extracted (ideally normalised) main text, ``previous_length`` the meaningful
-    length of the last stored version. Reasons: "login wall", "captcha", "error page",
-    "empty page", or "content shrank from N to M characters". Marker checks apply only to short
-    pages, so a long page that mentions "sign in" in a sentence passes.
+    length of the last stored version, ``length`` the text's own (computed when not given).
+    Reasons: "login wall", "captcha", "error page", "empty page", or "content shrank from N to
+    M characters". Marker checks apply only to short pages, so a long page that mentions
+    "sign in" in a sentence passes.
     """
     rules = rules or load_rules()
     if final_url and rules.login_url.search(final_url):
         return LOGIN_WALL
-    length = len(meaningful(text))
+    if length is None:
+        length = len(meaningful(text))
     reason = _marker_reason(rules, _flat(text), _flat(title), length)
     if reason is not None:
         return reason

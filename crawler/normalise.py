@@ -93,9 +93,12 @@ def meaningful(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_MEANINGFUL)
 
 
-def fingerprint(text: str) -> str:
-    """Return the SHA-256 hex digest of the meaningful part of ``text``."""
-    return hashlib.sha256(meaningful(text).encode("utf-8")).hexdigest()
+def fingerprint(text: str, *, core: str | None = None) -> str:
+    """Return the SHA-256 hex digest of the meaningful part of ``text`` (``core``, when the
+    caller has it already).
+    """
+    core = meaningful(text) if core is None else core
+    return hashlib.sha256(core.encode("utf-8")).hexdigest()
 
 
 def global_ignore_patterns(path: Path | str | None = None) -> tuple[str, ...]:

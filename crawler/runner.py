@@ -79,6 +79,7 @@ async def crawl(
     from scrapy.crawler import AsyncCrawlerRunner
     from scrapy.utils.project import get_project_settings
 
+    from crawler import offload
     from spiders import SPIDER_BY_KIND
 
     loop = asyncio.get_running_loop()
@@ -113,7 +114,10 @@ async def crawl(
         crawler.signals.connect(on_response, signal=signals.response_received, weak=False)
         crawler.signals.connect(on_item, signal=signals.item_scraped, weak=False)
         tasks.append(runner.crawl(crawler, source=",".join(ids)))
-    await asyncio.gather(*tasks)
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        offload.shutdown()
     with Storage(config.database) as storage:
         outcomes = storage.finish_run(run_id)
         events = storage.events(run_id)

@@ -10,12 +10,18 @@ its pieces, so 2-, 3- and 4-character words are found exactly, without a diction
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import opencc
 
+from crawler import porter
 from crawler.tagging.text import fold
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _PIECE = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
@@ -35,7 +41,9 @@ _QUOTES = str.maketrans(
         "）": ")",
     }
 )
-_LEX = re.compile(r'\s+|(?P<quote>"[^"]*(?:"|$))|(?P<paren>[()])|(?P<word>[^\s"()]+)')
+_LEX = re.compile(
+    r'\s+|(?P<quote>"[^"]*(?:"|$))|(?P<paren>[()])|(?P<minus>-(?=["(]))|(?P<word>[^\s"()]+)'
+)
 _OPERATORS = {"AND", "OR", "NOT"}
 
 MESSAGES = {
@@ -115,19 +123,37 @@ class Term:
     pieces: tuple[str, ...]
     prefix: bool = False
 
-    def fts(self) -> str:
-        tokens: list[str] = []
-        prefix = self.prefix
+    def tokens(self) -> list[str]:
+        """The index tokens of this term, in order (as `index_text` cuts a text)."""
+        out: list[str] = []
         for n, piece in enumerate(self.pieces):
-            last = n == len(self.pieces) - 1
             if not _cjk(piece) or len(piece) == 1:
-                tokens.append(piece)
-                prefix = prefix or (last and _cjk(piece))
+                out.append(piece)
             else:
-                tokens += _grams(piece)
-                if not last:
-                    tokens.append(piece[-1])
-        return f'"{" ".join(tokens)}"' + (" *" if prefix else "")
+                out += _grams(piece)
+                if n < len(self.pieces) - 1:  # the run ends here: its lone last character
+                    out.append(piece[-1])
+        return out
+
+    @property
+    def exact(self) -> bool:
+        """Whether the index alone decides this term: one token. A phrase of several tokens
+        needs the text (the index keeps which columns hold a token, not where).
+        """
+        return len(self.tokens()) == 1
+
+    def fts(self) -> str:
+        """FTS5 for this term: its tokens AND-ed. For one token that is exact; for a phrase it
+        finds every change holding the phrase and maybe more, which `Query.accepts` sorts out.
+
+        A trailing single CJK character is a prefix: in the index it starts a pair ("税" in
+        "税费 费") or stands alone at the end of a run.
+        """
+        last = self.pieces[-1]
+        star = self.prefix or (_cjk(last) and len(last) == 1)
+        quoted = [f'"{token}"' for token in self.tokens()]
+        quoted[-1] += " *" if star else ""
+        return quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
 
     def literals(self) -> tuple[str, ...]:
         """Strings one of which a lower-cased text must contain to match (a cheap pre-check)."""
@@ -137,6 +163,16 @@ class Term:
     def pattern(self) -> str:
         """A regular expression finding this term in lower-cased text (snippets and ranking)."""
         return _pattern(self.pieces, self.prefix)
+
+    def found_in(self, texts: _Texts) -> bool:
+        """Whether one of ``texts`` holds this term as the index would find it with positions:
+        a phrase within one text (never across two), its words compared by their stems.
+        """
+        if all(map(_cjk, self.pieces)):  # no letters: case, width and stems do not matter
+            pattern = _compile(self.pattern())
+            return any(pattern.search(text) for text in texts.raw)
+        pattern, stems = _stemmed(self.pieces, self.prefix)
+        return any(_found_stemmed(pattern, stems, texts.low(n)) for n in range(len(texts.raw)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -152,6 +188,44 @@ def _pattern(pieces: tuple[str, ...], prefix: bool) -> str:
 _compile = functools.lru_cache(maxsize=256)(re.compile)
 
 
+@functools.lru_cache(maxsize=1024)
+def _stemmed(
+    pieces: tuple[str, ...], prefix: bool
+) -> tuple[re.Pattern[str], tuple[tuple[str, bool], ...]]:
+    """Where ``pieces`` may stand in lower-cased, plain text: a pattern with a group for each
+    Latin word, and per group the stem that word must have (or, for word*, start with).
+
+    A word starts with its stem but for the stem's last letter (and with a one-letter stem),
+    see `tests/test_porter.py`: the pattern looks for that, and `_found_stemmed` for the rest.
+    """
+    word = f"[^\\W_{CJK}]"
+    parts, stems = [], []
+    for n, piece in enumerate(pieces):
+        if _cjk(piece):
+            parts.append(_han(piece))
+            continue
+        stem = porter.stem(porter.plain(piece))
+        head = re.escape(stem[:-1] or stem)
+        parts.append(f"({head}(?<!{word}{head}){word}*+)")
+        stems.append((stem, prefix and n == len(pieces) - 1))
+    out = parts[0]
+    for before, after, part in zip(pieces, pieces[1:], parts[1:], strict=False):
+        out += (r"[\W_]+" if _cjk(before) == _cjk(after) else r"[\W_]*") + part
+    return re.compile(out), tuple(stems)
+
+
+def _found_stemmed(
+    pattern: re.Pattern[str], stems: tuple[tuple[str, bool], ...], text: str
+) -> bool:
+    start = 0
+    while (m := pattern.search(text, start)) is not None:
+        words = (porter.stem(w) for w in m.groups())
+        if all(w.startswith(s) if p else w == s for w, (s, p) in zip(words, stems, strict=True)):
+            return True
+        start = m.start() + 1
+    return False
+
+
 @functools.cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
@@ -164,8 +238,27 @@ def _forms(run: str) -> tuple[str, ...]:
     return tuple(sorted(f for f in forms if len(f) == len(run)))
 
 
+@functools.cache
+def _unfolded() -> dict[str, str]:
+    """Each folded (Simplified) CJK character and the characters `fold` turns into it."""
+    chars = [chr(c) for r in ((0x3400, 0xA000), (0xF900, 0xFB00)) for c in range(*r)]
+    out: dict[str, str] = {}
+    for char, folded in zip(chars, fold("\n".join(chars)).split("\n"), strict=True):
+        if len(folded) == 1 and folded != char:
+            out[folded] = out.get(folded, "") + char
+    return out
+
+
 def _han(run: str) -> str:
-    return "(?:" + "|".join(map(re.escape, _forms(run))) + ")"
+    """A CJK run in lower-cased text: each character in any spelling that folds to it (简/繁,
+    also mixed), and the run's Traditional spellings as OpenCC writes whole phrases.
+    """
+    forms, unfolded = _forms(run), _unfolded()
+    out = ""
+    for n, char in enumerate(run):
+        spellings = sorted({char, *unfolded.get(char, ""), *(f[n] for f in forms)})
+        out += re.escape(char) if len(spellings) == 1 else f"[{''.join(spellings)}]"
+    return out
 
 
 def _root(word: str) -> str:
@@ -195,17 +288,97 @@ class Group:
     exclude: tuple[Term | Group, ...] = ()
 
     def fts(self) -> str:
-        joined = (" OR " if self.any_of else " AND ").join(i.fts() for i in self.items)
-        text = f"({joined})" if len(self.items) > 1 else joined
-        if self.exclude:
-            text += " NOT (" + " OR ".join(e.fts() for e in self.exclude) + ")"
-        return f"({text})" if self.exclude else text
+        """FTS5 finding every change this group matches, and maybe more (see `Term.fts`)."""
+        return _fts(self, wide=True) or ""
 
     def terms(self) -> list[Term]:
         out: list[Term] = []
         for item in self.items:
             out += item.terms() if isinstance(item, Group) else [item]
         return out
+
+
+Node = Term | Group
+
+
+def _fts(node: Node, *, wide: bool) -> str | None:
+    """FTS5 for ``node``: ``wide``, finding every change it matches (maybe more); else finding
+    only changes it matches (maybe fewer), None when that is none: a phrase needs its text.
+
+    A NOT takes the other kind: leaving out too few keeps every match, too many none wrong.
+    """
+    if isinstance(node, Term):
+        return node.fts() if wide or node.exact else None
+    found = [_fts(item, wide=wide) for item in node.items]
+    items = [item for item in found if item is not None]
+    if not items or (len(items) < len(found) and not node.any_of):
+        return None
+    joined = (" OR " if node.any_of else " AND ").join(items)
+    text = f"({joined})" if len(items) > 1 else joined
+    excluded = [e for e in (_fts(x, wide=not wide) for x in node.exclude) if e is not None]
+    return f"({text} NOT ({' OR '.join(excluded)}))" if excluded else text
+
+
+@functools.lru_cache(maxsize=256)
+def _exact(node: Node) -> bool:
+    """Whether the index alone decides ``node``: no phrase of several tokens in it."""
+    if isinstance(node, Term):
+        return node.exact
+    return all(map(_exact, (*node.items, *node.exclude)))
+
+
+def _always(texts: _Texts) -> bool:
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(node: Node, known: bool) -> Callable[[_Texts], bool]:
+    """How to tell whether ``node`` matches a change's texts. ``known``: the index found the
+    change for ``node``'s wide FTS5, so what it decides alone is true there, not looked at again.
+    """
+    if known and _exact(node):
+        return _always
+    if isinstance(node, Term):
+        return node.found_in
+    inner = known and not node.any_of  # each item of an AND was found; one of an OR, unknown
+    items = [check for check in (_plan(i, inner) for i in node.items) if check is not _always]
+    join = any if node.any_of else all
+    # an exact exclusion is already out where the AND is known: its wide FTS5 says NOT to it
+    excluded = [_plan(x, False) for x in node.exclude if not (known and _exact(x))]
+    return lambda texts: join(c(texts) for c in items) and not any(c(texts) for c in excluded)
+
+
+_UNUSUAL = re.compile(  # in lower-cased text: full-width letters and digits, accented letters
+    "[\uff10-\uff19\uff41-\uff5a\u00c0-\u024f\u1e00-\u1eff]"
+)
+
+
+@functools.cache
+def _plain_table() -> dict[int, str]:
+    """Full-width ASCII as ASCII, accented Latin letters as their plain ones."""
+    chars = map(chr, itertools.chain(range(0xC0, 0x250), range(0x1E00, 0x1F00)))
+    table = {ord(c): p for c in chars if (p := porter.plain(c)) != c}
+    return table | {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+
+
+class _Texts:
+    """The searchable texts of one change, as stored and (on first need) as `low` reads them."""
+
+    __slots__ = ("_low", "raw")
+
+    def __init__(self, raw: Sequence[str]) -> None:
+        self.raw = tuple(text or "" for text in raw)
+        self._low: list[str | None] = [None] * len(self.raw)
+
+    def low(self, n: int) -> str:
+        """Text ``n`` lower-cased, half-width and plain ("é" as "e"), as the index reads words."""
+        low = self._low[n]
+        if low is None:
+            low = self.raw[n].lower()
+            if not low.isascii() and _UNUSUAL.search(low):
+                low = low.translate(_plain_table())
+            self._low[n] = low
+        return low
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +391,24 @@ class Query:
 
     @property
     def match(self) -> str:
+        """FTS5 finding every matching change; more too when `checked` (then see `accepts`)."""
         return self.root.fts()
+
+    @property
+    def checked(self) -> bool:
+        """Whether what `match` finds must be checked with `accepts`: a phrase of several
+        tokens (a Chinese word of three or more characters, "quoted words", a-b) somewhere.
+        """
+        return not _exact(self.root)
+
+    def accepts(self, texts: Sequence[str], *, found: bool = False) -> bool:
+        """Whether a change matches, given its searchable texts as stored (title, added,
+        removed, keywords; any case, 简/繁): each term within one text, phrases as phrases.
+
+        ``found``: the index found the change for `match`, so what it decides alone (words of
+        one token on the way of the ANDs, their NOTs) is taken as true, not checked again.
+        """
+        return _plan(self.root, found)(_Texts(texts))
 
     def checks(self) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
         """Per term: the literals a text must contain to match it, and its compiled pattern."""
@@ -268,6 +458,8 @@ def _lex(query: str) -> list[Token]:
             _term(out, m.group("quote").strip('"'), prefix=False)
         elif m.group("paren") is not None:
             out.append(("open" if m.group("paren") == "(" else "close", None))
+        elif m.group("minus") is not None:  # -"a phrase", -(a group)
+            out.append(("not", None))
         elif (word := m.group("word")) is not None:
             if word in _OPERATORS:
                 out.append((word.lower(), None))

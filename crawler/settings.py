@@ -33,6 +33,7 @@ LOG_LEVEL = "INFO"
 CRAWLER_HOME = None  # the home folder; None means POLICYRADAR_HOME or ~/.policyradar
 CRAWLER_RUN_ID = None  # set by `policyradar crawl`; a plain `scrapy crawl` opens its own run
 CONDITIONALGET_ENABLED = True
+CRAWLER_WORKERS = 1  # processes for extraction and classification beside the crawl; 0: none
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.lawful.LoggedInAreaMiddleware": 50,
@@ -45,10 +46,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.canonical.CanonicalUrlPipeline": 100,
     "crawler.pipelines.shortcut.ShortcutPipeline": 200,
-    "crawler.pipelines.extract.ExtractPipeline": 300,
-    "crawler.pipelines.normalise.NormalisePipeline": 400,
-    "crawler.pipelines.guard.GuardPipeline": 500,
-    "crawler.pipelines.fingerprint.FingerprintPipeline": 600,
+    "crawler.pipelines.text.TextPipeline": 300,
     "crawler.pipelines.version.VersionPipeline": 700,
     "crawler.pipelines.tag.TagPipeline": 750,
     "crawler.pipelines.store.StorePipeline": 800,

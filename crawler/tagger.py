@@ -34,6 +34,16 @@ def load_classifier(home: Path) -> Classifier:
     return Classifier(categories, load_watchlists(home / WATCHLISTS_FILE, categories.ids))
 
 
+def analyse_change(home: Path, text: ChangeText) -> tuple[Tags, tuple[str, str, str]]:
+    """A job for `crawler.offload`: ``text`` classified by the home's classifier, and its
+    search-index texts (see `Storage.save_version`).
+    """
+    from crawler.storage.fulltext import change_index_texts
+
+    indexed = change_index_texts(text.title, text.added, text.removed)
+    return load_classifier(home).classify(text), indexed
+
+
 class ClusterIndex:
     """Recent signatures in memory, with an inverted index of their values, kept in step with
     storage incrementally, so a new story is compared only with plausible twins.
@@ -95,7 +105,18 @@ def tags_for(
     """Classify one change; a new story (with ``clusters``) joins the same story from other
     sources. Returns the storage fields (see `Storage.set_classification`).
     """
-    tags: Tags = classifier.classify(text)
+    return tag_fields(classifier.classify(text), clusters, text, source_id, cluster=cluster)
+
+
+def tag_fields(
+    tags: Tags,
+    clusters: ClusterIndex | None,
+    text: ChangeText,
+    source_id: str,
+    *,
+    cluster: str | None = None,
+) -> dict[str, Any]:
+    """The storage fields of a classified change (see `tags_for`)."""
     is_new = text.kind == ChangeKind.NEW
     if is_new and clusters is not None and cluster is None:
         cluster = clusters.join(tags.signature, source_id, text.detected_at or utcnow())

@@ -338,6 +338,7 @@ def _apply_crawl_settings(crawler: Crawler, crawl: CrawlSettings) -> None:
             "DOWNLOAD_MAXSIZE": int(crawl.max_size_mb * 1024 * 1024),
             "RETRY_TIMES": crawl.retry_times,
             "RETRY_BACKOFF_BASE": crawl.retry_backoff,
+            "CRAWLER_WORKERS": crawl.workers,
         },
         priority="spider",
     )

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,8 +15,6 @@ import pytest
 from tests.conftest import FIXTURES, Home
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from crawler.demosite import SiteServer
 
 SLOW_ITEMS = 40  # /slow/list links 40 pages that each answer after 0.2 s
@@ -37,6 +36,10 @@ def test_a_crawl_killed_mid_run_leaves_a_sound_file_and_the_next_run_completes(
 ) -> None:
     template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
     home.sources(template.replace("{{base}}", site.base_url))
+    # extraction and classification in the crawl process: each change is then stored as its page
+    # arrives, not in a burst once a worker process is up, so the kill lands mid-run
+    config = home.path / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "workers = 0\n", encoding="utf-8")
     db = home.path / "policyradar.db"
     proc = subprocess.Popen(
         [
@@ -80,3 +83,38 @@ def test_a_crawl_killed_mid_run_leaves_a_sound_file_and_the_next_run_completes(
     assert per_doc == (SLOW_ITEMS, SLOW_ITEMS, SLOW_ITEMS)  # nothing lost, nothing twice
     statuses = dict(con.execute("SELECT id, status FROM runs"))
     assert statuses == {1: "interrupted", 2: "finished"}
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_killing_a_crawl_also_ends_its_worker_processes(site: SiteServer, home: Home) -> None:
+    template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
+    home.sources(template.replace("{{base}}", site.base_url))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--home", str(home.path), "crawl", "--source", "fx-slow"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (workers := children(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers, "the crawl starts a worker process for extraction and classification"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert not alive, "orphaned worker processes exit when the crawl is killed"

@@ -16,7 +16,7 @@ from crawler.diffing import diff_text, new_document_diff
 from crawler.items import ChangeKind, Snapshot
 from crawler.search import SearchError, parse
 from crawler.storage import Storage, migrations
-from web.searching import search_changes
+from web.searching import search_changes, verifier
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -111,6 +111,84 @@ def test_search_finds_exactly(
     storage: Storage, filled: dict[str, int], query: str, expected: set[str]
 ) -> None:
     assert found(storage, query) == expected
+
+
+# -- phrases on an index without positions (FTS5 detail=column) ---------------------------------
+
+
+def add_text(storage: Storage, key: str, title: str, text: str) -> int:
+    """A change at https://example.com/KEY with this title and text."""
+    s = Snapshot(
+        source_id="gs",
+        url=f"https://example.com/{key}",
+        title=title,
+        text=text,
+        fingerprint=key,
+    )
+    run = storage.start_run(["gs"])
+    return storage.save_version(run, s, new_document_diff(text), ChangeKind.NEW, len(text))
+
+
+def test_a_phrase_whose_words_are_apart_is_not_found(storage: Storage) -> None:
+    """The index finds every change holding all of a phrase's tokens; the text decides."""
+    add_text(storage, "together", "低库存费调整", "The new fee schedule applies from May.")
+    add_text(storage, "apart", "库存说明", "低库位商品的库存，存费另计。Fee: see the schedule.")
+    assert found(storage, "低库存费") == {"together"}  # 低库, 库存 and 存费 are in both
+    assert found(storage, '"fee schedule"') == {"together"}
+    assert found(storage, "低库存费 OR 关税") == {"together"}
+    assert found(storage, "库存") == {"together", "apart"}  # one token: the index decides
+
+
+def test_a_phrase_finds_other_forms_of_its_words_as_the_index_did(storage: Storage) -> None:
+    """The index stems English words (Porter); the check compares stems the same way."""
+    add_text(storage, "orders", "Removal orders", "Request to remove orders by May 1.")
+    add_text(storage, "ads", "Amazon ad-cost deduction", "")
+    add_text(storage, "inventor", "Low-inventor notice", "")
+    assert found(storage, '"removal order"') == {"orders"}
+    assert found(storage, '"remove orders"') == {"orders"}
+    assert found(storage, '"Amazon Ads"') == {"ads"}
+    assert found(storage, '"low inventory"') == set()  # inventor and inventory: two stems
+
+
+def test_an_excluded_phrase_excludes_only_the_phrase(storage: Storage) -> None:
+    """NOT (美国 AND 加征) would also drop a change saying 美国 and 加征 apart: it is checked."""
+    add_text(storage, "phrase", "美国加征关税", "自3月1日起。The fee schedule changes.")
+    add_text(storage, "apart", "美国宣布对部分商品加征关税", "A new fee; the schedule is out.")
+    add_text(storage, "other", "关税调整", "Fee waived.")
+    assert found(storage, '关税 -"美国加征"') == {"apart", "other"}
+    assert found(storage, "关税 NOT 美国加征") == {"apart", "other"}
+    assert found(storage, 'fee NOT "fee schedule"') == {"apart", "other"}
+    assert found(storage, "关税 -美国") == {"other"}  # one token: left to the index
+
+
+def test_a_traditional_text_matches_a_simplified_phrase(storage: Storage) -> None:
+    add_text(storage, "trad", "亞馬遜調整低庫存費", "帳戶健康與庫存容量限制更新。")
+    add_text(storage, "mixed", "低庫存费说明", "")  # half converted: folded, it is 低库存费
+    assert found(storage, "低库存费") == {"trad", "mixed"}
+    assert found(storage, "库存容量限制") == {"trad"}
+    assert found(storage, "账户健康") == {"trad"}
+    assert found(storage, "低庫存費") == {"trad", "mixed"}  # a 繁體 query too
+
+
+def test_a_phrase_search_checks_at_most_scan_candidates(storage: Storage) -> None:
+    add_text(storage, "old", "低库存费（旧）", "")
+    for n in range(5):
+        add_text(storage, f"apart-{n}", "库存", "低库位，存费")
+    add_text(storage, "new", "低库存费（新）", "新的低库存费。" * 200)  # long: stored packed
+    query, checked = parse("低库存费"), []
+
+    def verify(row: dict) -> bool:
+        checked.append(row["id"])
+        return query.accepts([row["title"], row["added"], row["removed"], row["keywords"]])
+
+    rows = storage.search(query.match, verify=verify, scan=3)
+    assert [r["title"] for r in rows] == ["低库存费（新）"]  # "old" is past the 3 newest
+    assert len(checked) == 3
+    assert rows[0]["added"] == ("新的低库存费。" * 200)[:600]  # checked whole, kept cut
+    rows = storage.search(query.match, verify=verify, window=1)
+    assert len(rows) == 1
+    assert len(checked) == 4  # the newest fills the window: nothing more is checked
+    assert len(storage.search(query.match)) == 7  # unchecked: every change with its 3 tokens
 
 
 HOSTILE = [
@@ -303,8 +381,10 @@ def test_datasette_style_search_on_the_changes_table(storage: Storage, filled: d
     assert urls == {"https://example.com/capacity", "https://example.com/trad"}
     urls = {r[0] for r in storage.db.execute(sql, {"search": '"referral" "fees"'})}
     assert urls == {"https://example.com/fees-en"}
-    urls = {r[0] for r in storage.db.execute(sql, {"search": '"低库 库存 存费"'})}
-    assert urls == {"https://example.com/low-inv"}
+    urls = {r[0] for r in storage.db.execute(sql, {"search": '"低库" "库存" "存费"'})}
+    assert urls == {"https://example.com/low-inv"}  # a word's pairs, AND-ed: no phrases
+    with pytest.raises(sqlite3.OperationalError, match="phrase queries are not supported"):
+        storage.db.execute(sql, {"search": '"低库 库存 存费"'})  # detail=column keeps no positions
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -400,3 +480,19 @@ def test_a_slow_filtered_search_goes_by_chunks_with_the_same_result(
     monkeypatch.setattr(crawler.storage.fulltext, "SEARCH_STEPS", 0)
     assert storage.search(match, sources=["gs"]) == direct
     assert storage.search(match, sources=["gs"], scan=1) == direct[:1]
+
+
+def test_a_slow_filtered_phrase_search_goes_by_chunks_with_the_same_result(
+    storage: Storage, filled: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crawler.storage.fulltext
+
+    query = parse("(亚马逊 OR 关税) -低库存费")
+    direct = storage.search(query.match, verify=verifier(query), sources=["gs"])
+    assert {r["title"] for r in direct} == {
+        "美国对华加征关税",
+        "贴标政策变更",
+        "庫存容量限制更新通知",
+    }
+    monkeypatch.setattr(crawler.storage.fulltext, "SEARCH_STEPS", 0)
+    assert storage.search(query.match, verify=verifier(query), sources=["gs"]) == direct

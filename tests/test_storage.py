@@ -118,6 +118,8 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
         "0002_classification_and_deliveries",
         "0003_search",
         "0004_baseline",
+        "0005_search_columns",
+        "0006_packed_text",
     ]
 
 

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.records import utcnow
 from crawler.search import Query, parse
+from crawler.storage.fulltext import search_texts
 from crawler.tagging.text import fold
 
 if TYPE_CHECKING:
     import re
+    from collections.abc import Callable
 
     from crawler.records import Change
     from crawler.storage import Storage
@@ -106,6 +108,17 @@ def recency(detected_at: str, now: datetime) -> float:
     return 1.0 / (1.0 + max(age, 0.0) / RECENCY_DAYS)
 
 
+def verifier(query: Query) -> Callable[[dict[str, Any]], bool] | None:
+    """What checks a candidate row of `Storage.search` against its text, when the index alone
+    cannot decide the query (a phrase): None for a query of one-token words.
+    """
+    if not query.checked:
+        return None
+    return lambda row: query.accepts(
+        search_texts(row["title"], row["added"], row["removed"], row["keywords"]), found=True
+    )
+
+
 def search_changes(
     storage: Storage,
     text: str | Query,
@@ -116,7 +129,7 @@ def search_changes(
 ) -> list[Hit]:
     """Changes matching ``text`` and the filters, best first. Raises `SearchError`."""
     query = text if isinstance(text, Query) else parse(text)
-    rows = storage.search(query.match, **filters)
+    rows = storage.search(query.match, verify=verifier(query), **filters)
     checks = query.checks()
     now = now or utcnow()
     scored = sorted(

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from crawler.context import CrawlContext
 from crawler.items import ChangeKind, Disposition, FetchFailure, Snapshot
-from crawler.normalise import meaningful
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -40,8 +39,9 @@ class StorePipeline:
                     item,
                     item.meta["diff"],
                     kind,
-                    len(meaningful(item.text)),
+                    item.meta["length"],
                     item.meta.get("tags"),
+                    item.meta.get("index"),
                 )
                 logger.info("source %s: %s %s", item.source_id, kind, item.url)
             case Disposition.UNCHANGED:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crawler import offload
 from crawler.context import CrawlContext
 from crawler.items import Disposition, Snapshot
 from crawler.records import utcnow
-from crawler.tagger import ClusterIndex, load_classifier, tag_change, tags_for
+from crawler.tagger import ClusterIndex, analyse_change, load_classifier, tag_change, tag_fields
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,18 +27,19 @@ if TYPE_CHECKING:
 
 
 class _Tagging:
-    def __init__(self, storage: Storage, config: Config) -> None:
+    def __init__(self, storage: Storage, config: Config, workers: int = 0) -> None:
         self.storage = storage
         self.home: Path = config.home
         self.languages = {s.id: s.language for s in config.sources}
         # news stories cluster across sources; a policy page's edits do not
         self.clustered = {s.id for s in config.sources if s.kind != "page"}
         self.clusters = ClusterIndex(storage)
+        self.workers = workers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _Tagging:
         ctx = CrawlContext.of(crawler)
-        return cls(ctx.storage, ctx.config)
+        return cls(ctx.storage, ctx.config, crawler.settings.getint("CRAWLER_WORKERS"))
 
     @property
     def classifier(self) -> Classifier:
@@ -45,7 +47,11 @@ class _Tagging:
 
 
 class TagPipeline(_Tagging):
-    def process_item(self, item: object) -> object:
+    """Classifies (and cuts the search-index text) in a worker process, see `crawler.offload`;
+    clusters are joined here.
+    """
+
+    async def process_item(self, item: object) -> object:
         if isinstance(item, Snapshot) and item.disposition in (
             Disposition.NEW,
             Disposition.CHANGED,
@@ -62,8 +68,11 @@ class TagPipeline(_Tagging):
                 detected_at=utcnow(),
                 language=self.languages.get(item.source_id, ""),
             )
+            tags, item.meta["index"] = await offload.run(
+                self.workers, analyse_change, self.home, text
+            )
             clusters = self.clusters if item.source_id in self.clustered else None
-            item.meta["tags"] = tags_for(self.classifier, clusters, text, item.source_id)
+            item.meta["tags"] = tag_fields(tags, clusters, text, item.source_id)
         return item
 
 

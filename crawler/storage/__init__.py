@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from crawler.storage import codec
 from crawler.storage.classification import ClassificationMixin
 from crawler.storage.deliveries import DeliveriesMixin
 from crawler.storage.documents import REMOVE_AFTER_STRIKES, DocumentsMixin
@@ -49,6 +50,7 @@ class Storage(
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.db = Database(path)
             self.db.enable_wal()
+        codec.register(self.db.conn)
         self.db.execute("PRAGMA busy_timeout = 10000")
         self.db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(self.db)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.items import ChangeKind
 from crawler.records import DocumentState, to_iso, utcnow
 from crawler.storage.classification import tag_values
+from crawler.storage.codec import pack, unpack
 from crawler.storage.fulltext import _index_change
 from crawler.storage.runs import RunsMixin
 
@@ -43,11 +44,11 @@ class DocumentsMixin(RunsMixin):
             "SELECT v.text FROM documents d JOIN versions v ON v.id = d.version_id WHERE d.url = ?",
             (url,),
         )
-        return row["text"] if row else None
+        return unpack(row["text"]) if row else None
 
     def versions(self, url: str) -> list[dict[str, Any]]:
         rows = self._all(
-            "SELECT v.id, v.fetched_at, v.fingerprint, v.title, length(v.text) AS length"
+            "SELECT v.id, v.fetched_at, v.fingerprint, v.title, length(unpack(v.text)) AS length"
             " FROM versions v JOIN documents d ON d.id = v.document_id WHERE d.url = ?"
             " ORDER BY v.id",
             (url,),
@@ -62,9 +63,11 @@ class DocumentsMixin(RunsMixin):
         kind: ChangeKind,
         length: int,
         tags: dict[str, Any] | None = None,
+        indexed: tuple[str, str, str] | None = None,
     ) -> int:
         """Store a new version of ``snap`` and the change it makes, with its classification
         ``tags`` (see `set_classification`), in one transaction; return the change id.
+        ``indexed`` is `change_index_texts` of the change, when computed already.
         """
         from crawler.diffing import diff_to_json
 
@@ -84,7 +87,7 @@ class DocumentsMixin(RunsMixin):
             cur = conn.execute(
                 "INSERT INTO versions (document_id, run_id, fetched_at, fingerprint, title, text)"
                 " VALUES (?,?,?,?,?,?)",
-                (doc_id, run_id, now, snap.fingerprint, snap.title, snap.text),
+                (doc_id, run_id, now, snap.fingerprint, snap.title, pack(snap.text)),
             )
             version_id = int(cur.lastrowid or 0)
             conn.execute(
@@ -128,8 +131,8 @@ class DocumentsMixin(RunsMixin):
                     snap.title,
                     old_version,
                     version_id,
-                    diff.added,
-                    diff.removed,
+                    pack(diff.added),
+                    pack(diff.removed),
                     None if kind == ChangeKind.NEW else diff_to_json(diff),  # new: `added` says it
                     int(in_baseline),
                 ),
@@ -141,7 +144,7 @@ class DocumentsMixin(RunsMixin):
                     f"UPDATE changes SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
                     (*values.values(), change_id),
                 )
-            _index_change(conn, change_id)
+            _index_change(conn, change_id, indexed=indexed)
             self._count(
                 conn, run_id, snap.source_id, "new" if kind == ChangeKind.NEW else "changed"
             )
@@ -198,7 +201,7 @@ class DocumentsMixin(RunsMixin):
                     row["title"],
                     row["version_id"],
                     "",
-                    text["text"] if text else "",
+                    text["text"] if text else "",  # packed as the version is
                 ),
             )
             change_id = int(cur.lastrowid or 0)
@@ -226,4 +229,4 @@ class DocumentsMixin(RunsMixin):
             "SELECT id, document_id, fetched_at, title, text FROM versions WHERE id = ?",
             (version_id,),
         )
-        return dict(row) if row else None
+        return {**dict(row), "text": unpack(row["text"])} if row else None

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from crawler.search import SearchError, index_text
+from crawler.storage import codec
 from crawler.storage.base import StorageBase
 from crawler.storage.history import _filters
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 logger = logging.getLogger(__name__)
 
@@ -22,22 +27,46 @@ SEARCH_FORMAT = "bigram-porter-1"  # bump when index_text changes: the index is 
 SEARCH_COLUMNS = ("title", "added", "removed", "keywords")
 SEARCH_WINDOW = 200  # how many of the newest matching changes a search ranks
 _SNIPPET_CHARS = 600  # characters of added/removed text read for ranking a candidate
-SEARCH_SCAN = 10_000  # with filters: at most this many of the newest text matches are checked
+SEARCH_SCAN = 10_000  # with filters or phrases: at most this many newest text matches checked
 SEARCH_STEPS = 150  # thousands of SQLite VM steps a filtered search may take before chunking
 
 
-def _index_values(title: str, added: str, removed: str, keywords: str | None) -> tuple[str, ...]:
+def search_texts(
+    title: str | None, added: str | bytes | None, removed: str | bytes | None, keywords: str | None
+) -> tuple[str, str, str, str]:
+    """What the index holds of a change, column by column, before `index_text`: the title, the
+    added and removed text (unpacked) and the keywords, joined by spaces.
+    """
     words = json.loads(keywords or "[]")
     return (
-        index_text(title or ""),
-        index_text(added or ""),
-        index_text(removed or ""),
-        index_text(" ".join(str(w) for w in words)),
+        title or "",
+        codec.unpack(added) or "",
+        codec.unpack(removed) or "",
+        " ".join(str(w) for w in words),
     )
 
 
-def _index_change(conn: sqlite3.Connection, change_id: int, *, delete: bool = False) -> None:
-    """Add (or, with ``delete``, take out) one change's row of the search index."""
+def _index_values(*columns: Any) -> tuple[str, ...]:
+    return tuple(index_text(text) for text in search_texts(*columns))
+
+
+def change_index_texts(title: str, added: str, removed: str) -> tuple[str, str, str]:
+    """`index_text` of a change's title, added and removed text: the costly part of indexing
+    a change, pure, so a worker process can do it (see `crawler.offload`).
+    """
+    return index_text(title), index_text(added), index_text(removed)
+
+
+def _index_change(
+    conn: sqlite3.Connection,
+    change_id: int,
+    *,
+    delete: bool = False,
+    indexed: tuple[str, str, str] | None = None,
+) -> None:
+    """Add (or, with ``delete``, take out) one change's row of the search index; ``indexed`` is
+    `change_index_texts` of the row when the caller has it already.
+    """
     row = conn.execute(
         "SELECT title, added, removed, keywords FROM changes WHERE id = ?", (change_id,)
     ).fetchone()
@@ -48,7 +77,12 @@ def _index_change(conn: sqlite3.Connection, change_id: int, *, delete: bool = Fa
         sql = f"INSERT INTO changes_fts (changes_fts, rowid, {columns}) VALUES ('delete',?,?,?,?,?)"
     else:
         sql = f"INSERT INTO changes_fts (rowid, {columns}) VALUES (?, ?, ?, ?, ?)"
-    conn.execute(sql, (change_id, *_index_values(*row)))
+    if indexed is None:
+        values = _index_values(*row)
+    else:
+        keywords = search_texts(None, None, None, row[3])[3]
+        values = (*indexed, index_text(keywords))
+    conn.execute(sql, (change_id, *values))
 
 
 def _fill_search_index(conn: sqlite3.Connection, batch: int = 2000) -> int:
@@ -89,19 +123,30 @@ class FullTextMixin(StorageBase):
             return _fill_search_index(conn)
 
     def search(
-        self, match: str, *, window: int = SEARCH_WINDOW, scan: int = SEARCH_SCAN, **filters: Any
+        self,
+        match: str,
+        *,
+        window: int = SEARCH_WINDOW,
+        scan: int = SEARCH_SCAN,
+        verify: Callable[[dict], bool] | None = None,
+        **filters: Any,
     ) -> list[dict]:
         """The newest ``window`` changes matching the FTS5 expression ``match`` and ``filters``
         (those of `changes`), newest first, as light rows for ranking: id, detected_at, title,
-        keywords and the first characters of added and removed. A filtered search that takes long
-        (a rare filter over a common word) checks the newest text matches in chunks instead, at
-        most ``scan`` of them, so it stays fast.
+        keywords and the first characters of added and removed.
+
+        ``verify`` takes a candidate row with the whole added and removed text and says whether
+        it matches (the index finds phrases as all their words): then at most ``scan``
+        candidates are checked. A filtered search that takes long (a rare filter over a common
+        word) goes on by chunks of the newest text matches instead, at most ``scan`` of them.
         """
         where, params = _filters(**filters)
+        found = _Found(window, verify)
+        text = "{0}" if verify else f"substr({{0}}, 1, {_SNIPPET_CHARS})"
         columns = (
             "SELECT c.id, c.detected_at, c.title, c.keywords,"
-            f" substr(c.added, 1, {_SNIPPET_CHARS}) AS added,"
-            f" substr(c.removed, 1, {_SNIPPET_CHARS}) AS removed"
+            f" {text.format('unpack(c.added)')} AS added,"
+            f" {text.format('unpack(c.removed)')} AS removed"
         )
         direct = (  # FTS5 hands rows over newest first, the LIMIT stops it early
             f"{columns} FROM changes_fts m CROSS JOIN changes c ON c.id = m.rowid"
@@ -115,36 +160,68 @@ class FullTextMixin(StorageBase):
             return len(where) > 1 and steps["left"] < 0
 
         self.db.conn.set_progress_handler(spend, 1000)
+        cursor = self.db.conn.cursor()
         try:
-            return [dict(r) for r in self._all(direct, [match, *params, window])]
+            cursor.row_factory = sqlite3.Row
+            found.take(cursor.execute(direct, [match, *params, scan if verify else window]))
+            return found.rows
         except sqlite3.OperationalError as exc:
             if steps["left"] >= 0:  # not our interruption: a query the parser let through
                 logger.warning("search %r failed: %s", match, exc)
                 raise SearchError("bad_query") from exc
         finally:
+            cursor.close()
             self.db.conn.set_progress_handler(None, 0)
+        sql = (  # the chunk's ids drive the loop: one primary-key lookup each
+            f"{columns} FROM json_each(?) m CROSS JOIN changes c ON c.id = m.value"
+            f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"
+            " ORDER BY m.key"
+        )
         try:
-            rows: list[dict] = []
-            below, examined, chunk = 2**63 - 1, 0, max(3 * window, 600)
-            sql = (  # the chunk's ids drive the loop: one primary-key lookup each
-                f"{columns} FROM json_each(?) m CROSS JOIN changes c ON c.id = m.value"
-                f" LEFT JOIN sources s ON s.id = c.source_id WHERE {' AND '.join(where)}"
-                " ORDER BY m.key"
-            )
-            while examined < scan and len(rows) < window:
+            examined, chunk = found.seen, max(3 * window, 600)
+            while examined < scan and not found.full:
                 ids = [
                     r[0]
                     for r in self.db.conn.execute(
                         "SELECT rowid FROM changes_fts WHERE changes_fts MATCH ? AND rowid < ?"
                         " ORDER BY rowid DESC LIMIT ?",
-                        (match, below, min(chunk, scan - examined)),
+                        (match, found.below, min(chunk, scan - examined)),
                     )
                 ]
                 if not ids:
                     break
-                rows += [dict(r) for r in self._all(sql, [json.dumps(ids), *params])]
-                below, examined, chunk = ids[-1], examined + len(ids), chunk * 4
-            return rows[:window]
+                found.take(self._all(sql, [json.dumps(ids), *params]))
+                found.below, examined, chunk = ids[-1], examined + len(ids), chunk * 4
+            return found.rows
         except sqlite3.OperationalError as exc:  # a query the parser let through by mistake
             logger.warning("search %r failed: %s", match, exc)
             raise SearchError("bad_query") from exc
+
+
+@dataclass(slots=True)
+class _Found:
+    """The rows a search keeps: candidates come newest first, ``verify`` (if any) picks."""
+
+    window: int
+    verify: Callable[[dict], bool] | None
+    rows: list[dict] = field(default_factory=list)
+    seen: int = 0  # candidates taken
+    below: int = 2**63 - 1  # the id of the last one: the next come below it
+
+    @property
+    def full(self) -> bool:
+        return len(self.rows) >= self.window
+
+    def take(self, candidates: Iterable[sqlite3.Row]) -> None:
+        """Keep the candidates that match, cut for ranking, until ``window`` are kept."""
+        for candidate in candidates:
+            row = dict(candidate)
+            self.seen, self.below = self.seen + 1, row["id"]
+            if self.verify is not None:
+                if not self.verify(row):
+                    continue
+                for name in ("added", "removed"):
+                    row[name] = row[name] and row[name][:_SNIPPET_CHARS]
+            self.rows.append(row)
+            if self.full:
+                return

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.items import ChangeKind, Outcome
 from crawler.records import Change, RunSource, from_iso, to_iso, utcnow
 from crawler.storage.base import StorageBase
+from crawler.storage.codec import unpack
 
 if TYPE_CHECKING:
     import sqlite3
@@ -182,8 +183,8 @@ def _change(row: sqlite3.Row) -> Change:
         kind=ChangeKind(row["kind"]),
         detected_at=from_iso(row["detected_at"]) or utcnow(),
         published_at=from_iso(row["published_at"]),
-        added=row["added"],
-        removed=row["removed"],
+        added=unpack(row["added"]) or "",
+        removed=unpack(row["removed"]) or "",
         run_id=row["run_id"],
         document_id=row["document_id"],
         source_name=row["source_name"] or "",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils.migrations import Migrations
 
+from crawler.storage.codec import PACK_MIN_BYTES, pack
 from crawler.storage.fulltext import _fill_search_index
 
 if TYPE_CHECKING:
@@ -113,3 +114,32 @@ def _baseline(db: Database) -> None:
         ALTER TABLE changes ADD COLUMN baseline INTEGER NOT NULL DEFAULT 0;
         """
     )
+
+
+@migrations(name="0005_search_columns")
+def _search_columns(db: Database) -> None:
+    # detail=column keeps which columns hold a token, not where: a tenth of the size. Phrases are
+    # matched as all their tokens, then checked against the text (see `crawler.search`).
+    db.execute("DROP TABLE changes_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE changes_fts USING fts5(title, added, removed, keywords,"
+        ' content="changes", content_rowid="id", detail=column,'
+        " tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    _fill_search_index(db.conn)
+
+
+@migrations(name="0006_packed_text")
+def _packed_text(db: Database) -> None:
+    """Long texts become zlib BLOBs (see `crawler.storage.codec`); VACUUM gives the space back."""
+    for table, columns in (("versions", ("text",)), ("changes", ("added", "removed"))):
+        for column in columns:
+            rows = db.conn.execute(
+                f"SELECT id, {column} FROM {table} WHERE typeof({column}) = 'text'"
+                f" AND length(CAST({column} AS BLOB)) >= ?",
+                (PACK_MIN_BYTES,),
+            ).fetchall()
+            db.conn.executemany(
+                f"UPDATE {table} SET {column} = ? WHERE id = ?",
+                [(pack(text), row_id) for row_id, text in rows],
+            )
