@@ -60,7 +60,7 @@ def detect_anomaly(
         return LOGIN_WALL
     if length is None:
         length = len(meaningful(text))
-    reason = _marker_reason(rules, _flat(text), _flat(title), length)
+    reason = _marker_reason(rules, text, title, length)
     if reason is not None:
         return reason
     if length < min_length:
@@ -73,6 +73,7 @@ def detect_anomaly(
 def _marker_reason(rules: GuardRules, text: str, title: str, length: int) -> str | None:
     if length >= rules.short_page:
         return None
+    text, title = _flat(text), _flat(title)
     both = f"{title}\n{text}"
     if rules.signin.search(both) and rules.credential.search(both):
         return LOGIN_WALL

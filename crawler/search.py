@@ -102,14 +102,14 @@ def _grams(run: str) -> list[str]:
 
 
 def index_text(text: str) -> str:
-    """What the full-text index stores for ``text``: folded tokens separated by spaces."""
-    out: list[str] = []
+    """What the full-text index stores for ``text``: its folded tokens, each once (the index
+    records which columns hold a token, not where or how often), separated by spaces.
+    """
+    out: dict[str, None] = {}
     for piece in pieces(text):
-        if _cjk(piece) and len(piece) > 1:
-            out += _grams(piece)
-            out.append(piece[-1])
-        else:
-            out.append(piece)
+        if len(piece) > 1 and _cjk(piece):
+            out.update(dict.fromkeys(_grams(piece)))
+        out[piece[-1] if _cjk(piece) else piece] = None
     return " ".join(out)
 
 

@@ -102,7 +102,16 @@ def test_killing_a_crawl_also_ends_its_worker_processes(site: SiteServer, home: 
     template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
     home.sources(template.replace("{{base}}", site.base_url))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "--home", str(home.path), "crawl", "--source", "fx-slow"],
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "--home",
+            str(home.path),
+            "crawl",
+            "--source",
+            "fx-slow",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -87,7 +87,7 @@ class DocumentsMixin(RunsMixin):
             cur = conn.execute(
                 "INSERT INTO versions (document_id, run_id, fetched_at, fingerprint, title, text)"
                 " VALUES (?,?,?,?,?,?)",
-                (doc_id, run_id, now, snap.fingerprint, snap.title, pack(snap.text)),
+                (doc_id, run_id, now, snap.fingerprint, snap.title, text := pack(snap.text)),
             )
             version_id = int(cur.lastrowid or 0)
             conn.execute(
@@ -131,7 +131,7 @@ class DocumentsMixin(RunsMixin):
                     snap.title,
                     old_version,
                     version_id,
-                    pack(diff.added),
+                    text if diff.added == snap.text else pack(diff.added),  # a new page's text
                     pack(diff.removed),
                     None if kind == ChangeKind.NEW else diff_to_json(diff),  # new: `added` says it
                     int(in_baseline),

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 # holds `crawler.search.index_text` of each column: folded text, Latin words and two-character CJK
 # pieces. It is written here, in the same transaction as the change row, never by triggers (the
 # folding is Python). Never run FTS5's 'rebuild' on it: use `Storage.rebuild_search_index`.
-SEARCH_FORMAT = "bigram-porter-1"  # bump when index_text changes: the index is rebuilt on open
+SEARCH_FORMAT = "bigram-porter-2"  # bump when index_text changes: the index is rebuilt on open
 SEARCH_COLUMNS = ("title", "added", "removed", "keywords")
 SEARCH_WINDOW = 200  # how many of the newest matching changes a search ranks
 _SNIPPET_CHARS = 600  # characters of added/removed text read for ranking a candidate

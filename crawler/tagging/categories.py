@@ -125,21 +125,22 @@ class CategorySet:
 
     def score(self, title: str, body: str) -> CategoryScore:
         """Scores per category for a title and a body; ads and events demoted to ``other``."""
+        return self.score_folded(fold(title), fold(body))
+
+    def score_folded(self, title: str, body: str) -> CategoryScore:
+        """:meth:`score` of a title and a body already passed through :func:`fold`."""
         s = self.settings
         scores: dict[str, float] = {}
         promo = {"title": 0.0, "body": 0.0}
         for text, factor, where in ((title, s.title_weight, "title"), (body, 1.0, "body")):
-            counts: dict[tuple[str, _Term], int] = {}
-            for match in self._matcher.find_longest(fold(text)):
-                for term in match.payloads:
-                    counts[match.key, term] = counts.get((match.key, term), 0) + 1
-            for (_, term), n in counts.items():
-                if term.owner == _PROMO:
-                    promo[where] += term.weight
-                elif term.owner != _NEUTRAL:
-                    gain = term.weight * min(n, s.repeat_cap) * factor
-                    scores[term.owner] = scores.get(term.owner, 0.0) + gain
-        if any(p.search(fold(title)) for p in self.promo_patterns):
+            for key, n in self._matcher.count_longest(text).items():
+                for term in self._matcher.payloads(key):
+                    if term.owner == _PROMO:
+                        promo[where] += term.weight
+                    elif term.owner != _NEUTRAL:
+                        gain = term.weight * min(n, s.repeat_cap) * factor
+                        scores[term.owner] = scores.get(term.owner, 0.0) + gain
+        if any(p.search(title) for p in self.promo_patterns):
             promo["title"] += _PROMO_WEIGHTS["strong"]
         if self.is_promo(promo["title"], promo["body"], max(scores.values(), default=0.0)):
             scores = {k: v * s.promo_demote for k, v in scores.items()}

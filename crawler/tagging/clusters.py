@@ -7,6 +7,7 @@ the token sets; for short texts (fewer distinct tokens than the signature size) 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import logging
@@ -71,6 +72,7 @@ def assign_cluster(
     return best[2] or f"c{best[1]}"
 
 
+@functools.lru_cache(maxsize=8192)
 def _hash(word: str) -> int:
     """A stable 63-bit hash (fits SQLite's signed integers and JSON)."""
     digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()

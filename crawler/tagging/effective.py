@@ -13,8 +13,12 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from crawler.tagging.text import fold
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 logger = logging.getLogger(__name__)
 
@@ -34,21 +38,38 @@ _YEAR = r"(?P<y>(?:19|20)\d{2})(?!\d)"
 _DAY = r"(?P<d>[0-3]?\d)"
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*"
 
-# (form, pattern, a character the text must contain): "month" forms have no day (the 1st) and
-# count only after a start word; "slash" (3/31) only before 起/生效/前.
-_FORMS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (name, re.compile(pattern), needs)
-    for name, pattern, needs in (
-        ("en", rf"(?<![a-z]){_MON}\s*{_DAY}(?:st|nd|rd|th)?(?![\d:])(?:,?\s*{_YEAR})?", ""),
-        ("en", rf"(?<![\d.]){_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s*{_YEAR})?", ""),
-        ("de", rf"(?<![\d.]){_DAY}\.\s*{_DE_MON}(?:\s*{_YEAR})?", "."),
-        ("cjk", rf"(?:{_YEAR}\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*{_DAY}\s*[日号號]", "月"),
-        ("iso", rf"(?<![\w.\-/]){_YEAR}[-/.](?P<m>[01]?\d)[-/.]{_DAY}(?![\d])", ""),
-        ("slash", r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/(?P<d>[0-3]?\d)(?![\d/%])", "/"),
-        ("month", rf"(?<![a-z]){_MON}\s+(?:of\s+)?{_YEAR}", ""),
-        ("month", rf"(?:{_YEAR}\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月(?![\s\d])", "月"),
+# (form, pattern, a character the text must contain, what may follow its first number): "month"
+# forms have no day (the 1st) and count only after a start word; "slash" (3/31) only before
+# 起/生效/前. The last column says where a match can start (see _starts): at a month name (None),
+# at the first digit of a number followed by one of these characters (" ": any space; the
+# lookbehinds rule out the other digits), or, for 年/月 dates, at one of its last four digits
+# (the year or the month).
+_FORMS: tuple[tuple[str, re.Pattern[str], str, str | None], ...] = tuple(
+    (name, re.compile(pattern), needs, follows)
+    for name, pattern, needs, follows in (
+        ("en", rf"(?<![a-z]){_MON}\s*{_DAY}(?:st|nd|rd|th)?(?![\d:])(?:,?\s*{_YEAR})?", "", None),
+        (
+            "en",
+            rf"(?<![\d.]){_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s*{_YEAR})?",
+            "",
+            "snrt ",
+        ),
+        ("de", rf"(?<![\d.]){_DAY}\.\s*{_DE_MON}(?:\s*{_YEAR})?", ".", "."),
+        (
+            "cjk",
+            rf"(?:{_YEAR}\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*{_DAY}\s*[日号號]",
+            "月",
+            "年月 ",
+        ),
+        ("iso", rf"(?<![\w.\-/]){_YEAR}[-/.](?P<m>[01]?\d)[-/.]{_DAY}(?![\d])", "", "-/."),
+        ("slash", r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/(?P<d>[0-3]?\d)(?![\d/%])", "/", "/"),
+        ("month", rf"(?<![a-z]){_MON}\s+(?:of\s+)?{_YEAR}", "", None),
+        ("month", rf"(?:{_YEAR}\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月(?![\s\d])", "月", "年月 "),
     )
 )
+# not \d+: a pattern that opens with a character class is searched fast
+_NUMBER = re.compile(r"\d\d*(?=(.?))", re.DOTALL)
+_NAME = re.compile("|".join(_EN_MONTHS))  # how every name in _MON starts
 _HAS_DIGIT = re.compile(r"\d")
 
 _SKIP_AFTER = re.compile(r"\s*(?:[（(][^）)\n]{1,10}[）)])?\s*")
@@ -71,6 +92,10 @@ _PRE_CJK = (
     r"|(?:延长|延期|推迟|顺延|延)至"
 )
 _PRE = re.compile(rf"(?:(?<![a-zäöü])(?:{_PRE_EN})|{_PRE_CJK})\s*(?:the\s+)?(?:{_WEEKDAY})?$")
+# Every character a _PRE match can hold: it starts after the last other character.
+_NOT_PRE = re.compile(
+    "[^a-zäöü:,\\s" + "".join(sorted({c for c in _PRE_CJK if not c.isascii()})) + "]"
+)
 _PRE_START = re.compile(
     r"(?:(?<![a-z])(?:effective|starting(?:\s+in)?|beginning(?:\s+in)?|from|as\s+of|ab)"
     r"|自|从)\s*$"
@@ -104,7 +129,11 @@ class _Found:
 
 def effective_dates(text: str, reference: date) -> tuple[str, ...]:
     """Sorted unique ISO dates that ``text`` gives as effective dates or deadlines."""
-    folded = fold(text)
+    return folded_dates(fold(text), reference)
+
+
+def folded_dates(folded: str, reference: date) -> tuple[str, ...]:
+    """:func:`effective_dates` of text already passed through :func:`fold`."""
     out: set[str] = set()
     previous: tuple[_Found, date] | None = None
     for found in _scan(folded):
@@ -123,10 +152,15 @@ def _scan(folded: str) -> list[_Found]:
     found: list[_Found] = []
     if not _HAS_DIGIT.search(folded):
         return found
-    for form, pattern, needs in _FORMS:
+    names = [m.start() for m in _NAME.finditer(folded)]
+    numbers: dict[str, list[tuple[int, int]]] = {}  # by the character after them
+    for m in _NUMBER.finditer(folded):
+        numbers.setdefault(m[1], []).append(m.span())
+    for form, pattern, needs, follows in _FORMS:
         if needs and needs not in folded:
             continue
-        for m in pattern.finditer(folded):
+        starts = names if follows is None else _starts(numbers, follows)
+        for m in _finditer(pattern, folded, starts):
             month = _month(m)
             year = m.groupdict().get("y")
             day = int(m["d"]) if "d" in m.groupdict() and m["d"] else 1
@@ -140,6 +174,34 @@ def _scan(folded: str) -> list[_Found]:
         if not kept or f.start >= kept[-1].end:
             kept.append(f)
     return kept
+
+
+def _starts(numbers: dict[str, list[tuple[int, int]]], follows: str) -> list[int]:
+    """Where a form's match can start, in order (see ``_FORMS``), from the (start, end) of the
+    numbers of the text by the character after them.
+
+    Trying a pattern there only keeps long texts cheap: a pattern that opens with a lookbehind or
+    an optional group is otherwise tried at every character.
+    """
+    space = " " in follows
+    spans = sorted(
+        span
+        for after, found in numbers.items()
+        if after and (after in follows or (space and after.isspace()))
+        for span in found
+    )
+    if "月" not in follows:
+        return [start for start, _ in spans]
+    return [p for start, end in spans for p in range(max(start, end - 4), end)]
+
+
+def _finditer(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (ascending)."""
+    done = 0
+    for start in starts:
+        if start >= done and (m := pattern.match(text, start)):
+            yield m
+            done = m.end()
 
 
 def _month(m: re.Match[str]) -> int | None:
@@ -164,7 +226,7 @@ def _accepted(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> s
         return "pre" if ok else None
     if f.form == "slash":
         return "post" if _POST.match(after) and not after.startswith(("至", "到")) else None
-    if _PRE.search(left):
+    if _PRE.search(left, _tail(left)):
         return "pre"
     if _POST.match(after):
         return "post"
@@ -181,6 +243,12 @@ def _accepted(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> s
     if not sentence.strip() and f.form == "cjk" and f.year and after[:1] in ("，", ",", "、"):
         return "item" if _FUTURE_CJK.search(rest) and not _PAST.search(rest) else None
     return None
+
+
+def _tail(left: str) -> int:
+    """Where the run of characters that a _PRE match can hold begins at the end of ``left``."""
+    other = _NOT_PRE.search(left[::-1])
+    return len(left) - other.start() if other else 0
 
 
 def _resolve(f: _Found, reference: date, start: date | None) -> date | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.tagging.matching import TermMatcher, term_key
@@ -24,6 +26,36 @@ TOP_K = 8
 DOMAIN_BOOST = 1.5  # dictionary terms beat general words of the same weight
 TERM_IDF = 10.0  # dictionary phrases (English, mixed, Japanese): a little below jieba's median
 WORD_IDF = 7.0  # other Latin-script words have no IDF table: ranked below dictionary terms
+WORD_CACHE = 8192  # tokens whose TF-IDF verdict is kept (~200 bytes each)
+
+
+# jieba.analyse's TF-IDF stop words (``KeywordExtractor.STOP_WORDS``), without importing it: its
+# import loads jieba.posseg's HMM tables and TextRank (~85 MB) that keywords never use.
+JIEBA_STOP_WORDS = frozenset(
+    (
+        "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are", "by", "be", "as",
+        "on", "with", "can", "if", "from", "which", "you", "it", "this", "then", "at", "have",
+        "all", "not", "one", "has", "or",
+    )
+)  # fmt: skip
+
+
+@functools.cache
+def idf_table() -> tuple[dict[str, float], float]:
+    """jieba.analyse's default IDF table and its median, read as ``IDFLoader`` reads it.
+
+    Read once per process; words with the same IDF share one float (~7 MB less).
+    """
+    import jieba
+
+    idf: dict[str, float] = {}
+    values: dict[float, float] = {}
+    with (Path(jieba.__file__).parent / "analyse" / "idf.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            word, freq = line.strip().split(" ")
+            value = float(freq)
+            idf[word] = values.setdefault(value, value)
+    return idf, sorted(idf.values())[len(idf) // 2]
 
 
 class KeywordExtractor:
@@ -32,13 +64,9 @@ class KeywordExtractor:
     def __init__(
         self, domain_terms: Iterable[str], stopwords: Iterable[str] = (), top_k: int = TOP_K
     ) -> None:
-        import jieba.analyse  # heavy (~0.5 s): only loaded by code that extracts keywords
-
         load_jieba()
-        tfidf = jieba.analyse.default_tfidf
-        self._idf: dict[str, float] = tfidf.idf_freq
-        self._median_idf: float = tfidf.median_idf
-        self._stop = {w.casefold() for w in tfidf.stop_words} | {w.casefold() for w in stopwords}
+        self._idf, self._median_idf = idf_table()
+        self._stop = {w.casefold() for w in JIEBA_STOP_WORDS} | {w.casefold() for w in stopwords}
         terms = sorted(set(domain_terms) | set(_userdict_terms()))  # sorted: same output each run
         self._domain = {term_key(t) for t in terms}
         # English terms (and mixed ones like "Vine计划"): matched as whole phrases in the text.
@@ -52,6 +80,8 @@ class KeywordExtractor:
             (t, (t, term_key(t))) for t in terms
         )
         self.top_k = top_k
+        # texts share most of their words: each token's verdict is worked out once
+        self._chinese = functools.lru_cache(maxsize=WORD_CACHE)(self._chinese_word)
 
     def extract(self, text: str, tokens: Sequence[str]) -> tuple[str, ...]:
         """Keywords of ``text``; ``tokens`` are its jieba tokens (Simplified)."""
@@ -60,13 +90,12 @@ class KeywordExtractor:
         counted = 0
         japanese = is_japanese(text)
         for tok in () if japanese else tokens:  # Chinese: TF-IDF as jieba.analyse computes it
-            word = tok.strip()
-            if len(word) < 2 or not has_han(word) or word.casefold() in self._stop:
+            counts = self._chinese(tok)
+            if counts is None:
                 continue
-            if any(c.isascii() and c.isalpha() for c in word):
-                continue  # mixed terms ("Vine计划") are counted as dictionary phrases
+            word, idf = counts
             counted += 1
-            weights[word] = weights.get(word, 0.0) + self._idf.get(word, self._median_idf)
+            weights[word] = weights.get(word, 0.0) + idf
             shown.setdefault(word, word)
         counted += self._phrases_and_words(text, weights, shown, japanese=japanese)
         if not weights:
@@ -79,6 +108,15 @@ class KeywordExtractor:
             key=lambda kv: (-kv[0], kv[1]),
         )
         return _dedupe([shown[key] for _, key in scored], self.top_k)
+
+    def _chinese_word(self, tok: str) -> tuple[str, float] | None:
+        """(word, IDF) of a token TF-IDF counts, or None."""
+        word = tok.strip()
+        if len(word) < 2 or not has_han(word) or word.casefold() in self._stop:
+            return None
+        if any(c.isascii() and c.isalpha() for c in word):
+            return None  # mixed terms ("Vine计划") are counted as dictionary phrases
+        return word, self._idf.get(word, self._median_idf)
 
     def _phrases_and_words(
         self, text: str, weights: dict[str, float], shown: dict[str, str], *, japanese: bool

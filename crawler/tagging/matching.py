@@ -68,7 +68,8 @@ class TermMatcher(Generic[T]):
                     bucket.append(payload)
         self._automaton = ahocorasick.Automaton()
         for key, payloads in grouped.items():
-            self._automaton.add_word(key, (len(key), key, tuple(payloads)))
+            whole = (key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS)
+            self._automaton.add_word(key, (len(key), key, tuple(payloads), *whole))
         self._empty = not grouped
         if not self._empty:
             self._automaton.make_automaton()
@@ -78,26 +79,44 @@ class TermMatcher(Generic[T]):
 
     def find_all(self, folded: str) -> list[Match[T]]:
         """Every match in ``folded`` (text already passed through :func:`fold`), by position."""
-        if self._empty or not folded:
-            return []
-        found: list[Match[T]] = []
-        for last, (length, key, payloads) in self._automaton.iter(folded):
-            start = last - length + 1
-            end = last + 1
-            if key[0] in _WORD_CHARS and start > 0 and folded[start - 1] in _WORD_CHARS:
-                continue
-            if key[-1] in _WORD_CHARS and end < len(folded) and folded[end] in _WORD_CHARS:
-                continue
-            found.append(Match(start, end, key, payloads))
-        found.sort(key=lambda m: (m.start, m.start - m.end))
-        return found
+        return [Match(start, start - neg, key, p) for start, neg, key, p in self._found(folded)]
 
     def find_longest(self, folded: str) -> list[Match[T]]:
         """Leftmost-longest matches that do not overlap ("referral fee", not also "fee")."""
         chosen: list[Match[T]] = []
         last_end = 0
-        for match in self.find_all(folded):
-            if match.start >= last_end:
-                chosen.append(match)
-                last_end = match.end
+        for start, neg, key, payloads in self._found(folded):
+            if start >= last_end:
+                last_end = start - neg
+                chosen.append(Match(start, last_end, key, payloads))
         return chosen
+
+    def count_longest(self, folded: str) -> dict[str, int]:
+        """How often each key is among :meth:`find_longest`, in the order keys first occur."""
+        counts: dict[str, int] = {}
+        last_end = 0
+        for start, neg, key, _ in self._found(folded):
+            if start >= last_end:
+                last_end = start - neg
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def payloads(self, key: str) -> tuple[T, ...]:
+        """The payloads of a key that :meth:`count_longest` returned."""
+        return self._automaton.get(key)[2]  # type: ignore[no-any-return]
+
+    def _found(self, folded: str) -> list[tuple[int, int, str, tuple[T, ...]]]:
+        """(start, start - end, key, payloads) of every match, by position, longest first."""
+        if self._empty or not folded:
+            return []
+        found: list[tuple[int, int, str, tuple[T, ...]]] = []
+        last_index = len(folded) - 1
+        for last, (length, key, payloads, word_start, word_end) in self._automaton.iter(folded):
+            start = last - length + 1
+            if word_start and start > 0 and folded[start - 1] in _WORD_CHARS:
+                continue
+            if word_end and last < last_index and folded[last + 1] in _WORD_CHARS:
+                continue
+            found.append((start, -length, key, payloads))
+        found.sort()  # (start, -length) pairs are unique: the keys are never compared
+        return found

@@ -43,7 +43,8 @@ class UrgencyRules:
 
     def words(self, folded: str) -> set[str]:
         """Levels whose words occur in folded text (the longest phrase wins)."""
-        return {p for m in self._matcher.find_longest(folded) for p in m.payloads}
+        matcher = self._matcher
+        return {p for key in matcher.count_longest(folded) for p in matcher.payloads(key)}
 
     def soon(self, dates: Iterable[str], reference: date) -> bool:
         for iso in dates:
