@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 MIN_SHARED = 4  # a candidate twin shares at least this many signature values (cheap pre-filter)
 MAX_CANDIDATES = 50  # only the stories sharing the most values are compared in full
 MAX_POSTING = 200  # a signature value found in more stories than this is ignored as boilerplate
+MAX_STORIES = 5000  # stories a ClusterIndex holds (see there)
 
 
 @lru_cache(maxsize=4)
@@ -47,6 +48,9 @@ def analyse_change(home: Path, text: ChangeText) -> tuple[Tags, tuple[str, str, 
 class ClusterIndex:
     """Recent signatures in memory, with an inverted index of their values, kept in step with
     storage incrementally, so a new story is compared only with plausible twins.
+
+    It holds the newest ``MAX_STORIES`` stories of the window (~11 KB each): far more than
+    sources publish in a week, and a bound on memory when a first crawl brings thousands at once.
     """
 
     def __init__(self, storage: Storage) -> None:
@@ -60,12 +64,19 @@ class ClusterIndex:
 
     def refresh(self, now: datetime) -> None:
         for cid, source, cluster, sig, detected in self.storage.signatures(
-            now - self.window, after_id=self.last_id
+            now - self.window, after_id=self.last_id, newest=MAX_STORIES
         ):
             self.entries[cid] = (source, cluster, sig, from_iso(detected) or now)
             for value in sig:
                 self.postings.setdefault(value, []).append(cid)
             self.last_id = cid
+        while len(self.entries) > MAX_STORIES:  # the oldest story goes
+            oldest = next(iter(self.entries))
+            for value in self.entries.pop(oldest)[2]:
+                posting = self.postings[value]
+                posting.remove(oldest)
+                if not posting:
+                    del self.postings[value]
 
     def join(self, sig: Sequence[int], source_id: str, now: datetime) -> str | None:
         """The cluster a new story from ``source_id`` joins, or None (see `assign_cluster`)."""

@@ -15,6 +15,8 @@ from crawler.tagging import ChangeText
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import pytest
+
 STORY = (
     "美国CPSC：7月15日起儿童产品进口须通过eFiling电子申报证书",
     "美国消费品安全委员会（CPSC）发布提醒，自2026年7月15日起，进口至美国的儿童产品须通过"
@@ -71,3 +73,22 @@ def test_tags_are_written_with_the_change(tmp_path: Path) -> None:
     assert change.categories[0] == "compliance"
     assert change.effective_dates == ["2026-07-15"]
     assert change.keywords
+
+
+def test_the_cluster_index_holds_only_the_newest_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crawler.tagger.MAX_STORIES", 2)
+    storage = Storage(tmp_path / "db.sqlite")
+    first = store(storage, "amz123-kx", 1, STORY, tmp_path)
+    store(storage, "cifnews-amz", 2, OTHER, tmp_path)
+    third = store(storage, "ebrun", 3, OTHER, tmp_path)
+    index = ClusterIndex(storage)
+    index.refresh(utcnow())
+    assert len(index.entries) == 2
+    assert first not in index.entries
+    assert all(first not in posting for posting in index.postings.values())
+    # the retold story arrives after its twin left the index: it starts no cluster with it
+    retold = store(storage, "cifnews-amz", 4, RETOLD, tmp_path)
+    assert storage.change(retold).cluster is None  # type: ignore[union-attr]
+    assert third in index.entries

@@ -57,16 +57,18 @@ class ClassificationMixin(StorageBase):
                 _index_change(conn, change_id)
 
     def signatures(
-        self, since: datetime, *, after_id: int = 0
+        self, since: datetime, *, after_id: int = 0, newest: int | None = None
     ) -> list[tuple[int, str, str | None, list[int], str]]:
         """``(id, source, cluster, signature, detected_at)`` of the changes with a signature
-        detected since ``since`` and numbered above ``after_id``, oldest first.
+        detected since ``since`` and numbered above ``after_id`` (only the ``newest`` ones when
+        given), oldest first.
         """
         rows = self._all(
             "SELECT id, source_id, cluster, signature, detected_at FROM changes"
-            " WHERE signature IS NOT NULL AND detected_at >= ? AND id > ? ORDER BY id",
-            (to_iso(since), after_id),
-        )
+            " WHERE signature IS NOT NULL AND detected_at >= ? AND id > ? ORDER BY id DESC"
+            " LIMIT ?",
+            (to_iso(since), after_id, -1 if newest is None else newest),
+        )[::-1]
         return [
             (r["id"], r["source_id"], r["cluster"], json.loads(r["signature"]), r["detected_at"])
             for r in rows
