@@ -1,9 +1,13 @@
-"""Diffs a document against its stored version: new, changed, or (whitespace only) unchanged."""
+"""Diffs a document against its stored version: new, changed, or (whitespace only) unchanged.
+
+The diff of two long texts is CPU work: it runs in a worker process (see `crawler.offload`).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from crawler import offload
 from crawler.context import CrawlContext
 from crawler.diffing import diff_text, new_document_diff
 from crawler.items import Disposition, Snapshot
@@ -16,14 +20,15 @@ if TYPE_CHECKING:
 
 
 class VersionPipeline:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, workers: int = 0) -> None:
         self.storage = storage
+        self.workers = workers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> VersionPipeline:
-        return cls(CrawlContext.of(crawler).storage)
+        return cls(CrawlContext.of(crawler).storage, crawler.settings.getint("CRAWLER_WORKERS"))
 
-    def process_item(self, item: Snapshot) -> Snapshot:
+    async def process_item(self, item: Snapshot) -> Snapshot:
         if not pending(item):
             return item
         previous = item.meta.get("previous")
@@ -32,7 +37,7 @@ class VersionPipeline:
             item.meta["diff"] = new_document_diff(item.text)
             item.disposition = Disposition.NEW
             return item
-        diff = diff_text(old, item.text)
+        diff = await offload.run(self.workers, diff_text, old, item.text)
         if diff is None:
             item.disposition = Disposition.UNCHANGED
         else:
