@@ -140,6 +140,15 @@ def test_crawl_settings_are_checked(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
+def test_the_number_of_worker_processes_is_checked(tmp_path: Path) -> None:
+    write(tmp_path, VALID)
+    write(tmp_path, "[crawl]\nworkers = 64\n", "config.toml")
+    with pytest.raises(ConfigError, match=r"field 'crawl.workers': must be between 0 and 16"):
+        load_config(tmp_path)
+    write(tmp_path, "[crawl]\nworkers = 0\n", "config.toml")
+    assert load_config(tmp_path).crawl.workers == 0
+
+
 def test_cli_exits_2_with_the_message_on_a_bad_config(tmp_path: Path) -> None:
     write(tmp_path, VALID.replace('"page"', '"pagee"'))
     result = CliRunner().invoke(cli, ["--home", str(tmp_path), "sources"])
