@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from crawler.storage.documents import VERSION_TEXT
 from tests.conftest import FIXTURES, Home
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class Crawled:
 
     def text(self, path: str) -> str:
         return self.db.execute(
-            "SELECT v.title || '\n' || v.text FROM versions v JOIN documents d"
+            f"SELECT v.title || '\n' || {VERSION_TEXT} FROM versions v JOIN documents d"
             " ON d.id = v.document_id"
             " WHERE d.url LIKE ? ORDER BY v.id DESC",
             (f"%{path}",),

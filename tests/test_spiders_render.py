@@ -17,6 +17,7 @@ import pytest
 
 from crawler.config import Source
 from crawler.demosite import SiteServer
+from crawler.storage.documents import VERSION_TEXT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -143,7 +144,7 @@ def _outcome(report: dict, source: str) -> dict:
 def _texts(home: Home, source: str) -> dict[str, str]:
     with sqlite3.connect(home.path / "policyradar.db") as db:
         rows = db.execute(
-            "SELECT d.url, v.title || '\n' || v.text FROM versions v"
+            f"SELECT d.url, v.title || '\n' || {VERSION_TEXT} FROM versions v"
             " JOIN documents d ON d.id = v.document_id WHERE d.source_id = ?",
             (source,),
         ).fetchall()

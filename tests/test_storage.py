@@ -120,6 +120,7 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
         "0004_baseline",
         "0005_search_columns",
         "0006_packed_text",
+        "0007_first_text_once",
     ]
 
 
@@ -192,3 +193,31 @@ def test_a_new_document_is_stored_without_a_duplicate_diff(storage: Storage) -> 
     (op,) = change.structured_diff().ops
     assert (op.op, op.new) == ("insert", ("第一段", "第二段"))
     assert change.to_json(with_diff=True)["diff"]["ops"][0]["op"] == "insert"
+
+
+def test_a_long_text_is_stored_once_and_compressed(storage: Storage) -> None:
+    line = "第{}段：自2026年3月1日起，FBA配送费按新的尺寸分段计算。"
+    text = "\n".join(line.format(n) for n in range(200))
+    run = storage.start_run(["gs"])
+    cid = storage.save_version(run, snap(text), new_document_diff(text), ChangeKind.NEW, 5000)
+    raw = sqlite3.connect(storage.db.conn.execute("PRAGMA database_list").fetchone()[2])
+    version_text, added = raw.execute(
+        "SELECT v.text, c.added FROM changes c JOIN versions v ON v.id = c.new_version_id"
+        " WHERE c.id = ?",
+        (cid,),
+    ).fetchone()
+    assert version_text == ""  # the first version's text is its new change's
+    assert isinstance(added, bytes)
+    assert len(added) < len(text.encode()) / 5  # zlib
+    # every reader gets the text back
+    assert storage.last_text(URL) == text
+    (version,) = storage.versions(URL)
+    assert version["length"] == len(text)
+    assert storage.version_text(version["id"])["text"] == text  # type: ignore[index]
+    assert storage.change(cid).added == text  # type: ignore[union-attr]
+    later = text.replace("3月1日", "4月1日")
+    diff = diff_text(text, later)
+    assert diff is not None
+    storage.save_version(run, snap(later), diff, ChangeKind.CHANGED, 5000)
+    assert storage.last_text(URL) == later
+    assert [v["length"] for v in storage.versions(URL)] == [len(text), len(later)]

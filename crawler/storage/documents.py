@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from crawler.items import Snapshot
 
 REMOVE_AFTER_STRIKES = 2
+# A document's first version keeps no text of its own (''): its new change's `added` holds it.
+VERSION_TEXT = (
+    "COALESCE(NULLIF(v.text, ''), (SELECT c.added FROM changes c"
+    " WHERE c.new_version_id = v.id AND c.kind = 'new'))"
+)
 
 
 class DocumentsMixin(RunsMixin):
@@ -41,14 +46,16 @@ class DocumentsMixin(RunsMixin):
 
     def last_text(self, url: str) -> str | None:
         row = self._one(
-            "SELECT v.text FROM documents d JOIN versions v ON v.id = d.version_id WHERE d.url = ?",
+            f"SELECT {VERSION_TEXT} AS text FROM documents d JOIN versions v"
+            " ON v.id = d.version_id WHERE d.url = ?",
             (url,),
         )
         return unpack(row["text"]) if row else None
 
     def versions(self, url: str) -> list[dict[str, Any]]:
         rows = self._all(
-            "SELECT v.id, v.fetched_at, v.fingerprint, v.title, length(unpack(v.text)) AS length"
+            "SELECT v.id, v.fetched_at, v.fingerprint, v.title,"
+            f" length(unpack({VERSION_TEXT})) AS length"
             " FROM versions v JOIN documents d ON d.id = v.document_id WHERE d.url = ?"
             " ORDER BY v.id",
             (url,),
@@ -84,10 +91,12 @@ class DocumentsMixin(RunsMixin):
                 doc_id, old_version = int(cur.lastrowid or 0), None
             else:
                 doc_id, old_version = row["id"], row["version_id"]
+            text = pack(snap.text)
+            first = kind == ChangeKind.NEW and diff.added == snap.text  # stored once, in the change
             cur = conn.execute(
                 "INSERT INTO versions (document_id, run_id, fetched_at, fingerprint, title, text)"
                 " VALUES (?,?,?,?,?,?)",
-                (doc_id, run_id, now, snap.fingerprint, snap.title, text := pack(snap.text)),
+                (doc_id, run_id, now, snap.fingerprint, snap.title, "" if first else text),
             )
             version_id = int(cur.lastrowid or 0)
             conn.execute(
@@ -131,7 +140,7 @@ class DocumentsMixin(RunsMixin):
                     snap.title,
                     old_version,
                     version_id,
-                    text if diff.added == snap.text else pack(diff.added),  # a new page's text
+                    text if first else pack(diff.added),
                     pack(diff.removed),
                     None if kind == ChangeKind.NEW else diff_to_json(diff),  # new: `added` says it
                     int(in_baseline),
@@ -185,7 +194,10 @@ class DocumentsMixin(RunsMixin):
                 )
                 return None
             now = to_iso(utcnow())
-            text = self._one("SELECT text FROM versions WHERE id = ?", (row["version_id"],))
+            text = self._one(
+                f"SELECT {VERSION_TEXT} AS text FROM versions v WHERE v.id = ?",
+                (row["version_id"],),
+            )
             cur = conn.execute(
                 "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"
                 " published_at, url, title, old_version_id, added, removed)"
@@ -226,7 +238,8 @@ class DocumentsMixin(RunsMixin):
     def version_text(self, version_id: int) -> dict[str, Any] | None:
         """One stored version: id, document_id, fetched_at, title and its full text."""
         row = self._one(
-            "SELECT id, document_id, fetched_at, title, text FROM versions WHERE id = ?",
+            f"SELECT id, document_id, fetched_at, title, {VERSION_TEXT} AS text FROM versions v"
+            " WHERE v.id = ?",
             (version_id,),
         )
         return {**dict(row), "text": unpack(row["text"])} if row else None

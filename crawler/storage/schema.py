@@ -143,3 +143,17 @@ def _packed_text(db: Database) -> None:
                 f"UPDATE {table} SET {column} = ? WHERE id = ?",
                 [(pack(text), row_id) for row_id, text in rows],
             )
+
+
+@migrations(name="0007_first_text_once")
+def _first_text_once(db: Database) -> None:
+    """A document's first text is kept once, by its new change (see `VERSION_TEXT`)."""
+    db.executescript(
+        """
+        CREATE INDEX changes_new_version ON changes(new_version_id);
+        UPDATE versions SET text = '' WHERE text != '' AND id IN (
+            SELECT c.new_version_id FROM changes c
+            WHERE c.kind = 'new' AND c.new_version_id = versions.id AND c.added = versions.text
+        );
+        """
+    )
