@@ -30,32 +30,26 @@ def stored_changes(db: Path) -> int:
         return 0
 
 
+def start_slow_crawl(site: SiteServer, home: Home) -> subprocess.Popen:
+    """`policyradar crawl` of the fixture site's slow list, in a child process."""
+    template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
+    home.sources(template.replace("{{base}}", site.base_url))
+    command = ["-m", "crawler.cli", "--home", str(home.path), "crawl", "--source", "fx-slow"]
+    return subprocess.Popen(
+        [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
 @pytest.mark.parametrize("kill_after", [1, 15, 30], ids=lambda n: f"killed after {n} changes")
 def test_a_crawl_killed_mid_run_leaves_a_sound_file_and_the_next_run_completes(
     site: SiteServer, home: Home, kill_after: int
 ) -> None:
-    template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
-    home.sources(template.replace("{{base}}", site.base_url))
     # extraction and classification in the crawl process: each change is then stored as its page
     # arrives, not in a burst once a worker process is up, so the kill lands mid-run
     config = home.path / "config.toml"
     config.write_text(config.read_text(encoding="utf-8") + "workers = 0\n", encoding="utf-8")
     db = home.path / "policyradar.db"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "--home",
-            str(home.path),
-            "crawl",
-            "--source",
-            "fx-slow",
-            "--json",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_slow_crawl(site, home)
     deadline = time.monotonic() + 60
     while stored_changes(db) < kill_after and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
@@ -99,22 +93,7 @@ def children(pid: int) -> list[int]:
 
 
 def test_killing_a_crawl_also_ends_its_worker_processes(site: SiteServer, home: Home) -> None:
-    template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
-    home.sources(template.replace("{{base}}", site.base_url))
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.cli",
-            "--home",
-            str(home.path),
-            "crawl",
-            "--source",
-            "fx-slow",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_slow_crawl(site, home)
     deadline = time.monotonic() + 60
     while not (workers := children(proc.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
