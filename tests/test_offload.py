@@ -1,0 +1,68 @@
+"""Worker processes: a job's result comes back; a worker that dies costs no work."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+
+def die_in_a_worker(parent: int, value: str) -> str:
+    """Returns ``value``, but kills the process it runs in unless that is ``parent``."""
+    if os.getpid() != parent:
+        os._exit(1)
+    return value
+
+
+def run_jobs(code: str) -> dict:
+    """Run ``code`` (which sets ``out``) inside the crawl's reactor, in a fresh process."""
+    script = textwrap.dedent(
+        """
+        import json, os
+        from crawler import offload
+        from crawler.runner import run_in_reactor
+        from tests.test_offload import die_in_a_worker
+
+        async def main():
+            out = {}
+        %s
+            offload.shutdown()
+            return out
+
+        print(json.dumps(run_in_reactor(main)))
+        """
+    ) % textwrap.indent(textwrap.dedent(code), "    ")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    return {**json.loads(done.stdout.splitlines()[-1]), "log": done.stderr}
+
+
+def test_a_job_runs_in_a_worker_process_and_its_result_comes_back() -> None:
+    got = run_jobs(
+        """
+        out["pid"] = await offload.run(1, os.getpid)
+        out["here"] = os.getpid()
+        out["stats"] = offload.STATS["getpid"]
+        """
+    )
+    assert got["pid"] != got["here"]
+    assert got["stats"][0] == 1  # one job counted, with the worker's CPU time
+
+
+def test_a_worker_that_dies_leaves_the_job_to_the_crawl_process() -> None:
+    got = run_jobs(
+        """
+        out["first"] = await offload.run(1, die_in_a_worker, os.getpid(), "done anyway")
+        out["second"] = await offload.run(1, die_in_a_worker, os.getpid(), "and the next")
+        """
+    )
+    assert (got["first"], got["second"]) == ("done anyway", "and the next")
+    assert "a worker process died" in got["log"]
+
+
+def test_no_workers_runs_the_job_in_the_crawl_process() -> None:
+    got = run_jobs('out["same"] = await offload.run(0, os.getpid) == os.getpid()')
+    assert got["same"] is True
