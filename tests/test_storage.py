@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import struct
 from typing import TYPE_CHECKING
 
 import pytest
@@ -221,3 +222,19 @@ def test_a_long_text_is_stored_once_and_compressed(storage: Storage) -> None:
     storage.save_version(run, snap(later), diff, ChangeKind.CHANGED, 5000)
     assert storage.last_text(URL) == later
     assert [v["length"] for v in storage.versions(URL)] == [len(text), len(later)]
+
+
+def test_signatures_are_stored_packed_and_older_json_ones_still_read(storage: Storage) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    run = storage.start_run(["gs"])
+    first = storage.save_version(run, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    other = Snapshot(source_id="gs", url=URL + "-2", title="新公告", text="正文二", fingerprint="2")
+    second = storage.save_version(run, other, new_document_diff("正文二"), ChangeKind.NEW, 3)
+    sig = [3, 2**62 + 7, 2**63 - 1]
+    storage.set_classification(first, {"signature": sig})
+    storage.db.execute("UPDATE changes SET signature = '[5, 6]' WHERE id = ?", [second])
+    stored = storage.db.execute("SELECT signature FROM changes WHERE id = ?", [first]).fetchone()[0]
+    assert stored == struct.pack("<3q", *sig)  # 8 bytes a value
+    since = datetime.now(UTC) - timedelta(days=1)
+    assert [row[3] for row in storage.signatures(since)] == [sig, [5, 6]]

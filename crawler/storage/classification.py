@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from typing import TYPE_CHECKING, Any
 
 from crawler.records import to_iso
@@ -30,10 +31,20 @@ def tag_values(tags: dict[str, Any]) -> dict[str, Any]:
     unknown = set(tags) - set(TAG_COLUMNS)
     if unknown:
         raise ValueError(f"unknown classification field(s): {sorted(unknown)}")
-    return {
-        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-        for k, v in tags.items()
-    }
+    return {k: _column_value(k, v) for k, v in tags.items()}
+
+
+def _column_value(name: str, value: Any) -> Any:
+    if name == "signature" and value is not None:  # 8 bytes a value; JSON takes ~20
+        return struct.pack(f"<{len(value)}q", *value)
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def _signature(stored: bytes | str) -> list[int]:
+    """A stored signature: packed integers, or JSON in rows written before they were packed."""
+    if isinstance(stored, bytes):
+        return list(struct.unpack(f"<{len(stored) // 8}q", stored))
+    return json.loads(stored)
 
 
 class ClassificationMixin(StorageBase):
@@ -70,6 +81,6 @@ class ClassificationMixin(StorageBase):
             (to_iso(since), after_id, -1 if newest is None else newest),
         )[::-1]
         return [
-            (r["id"], r["source_id"], r["cluster"], json.loads(r["signature"]), r["detected_at"])
+            (r["id"], r["source_id"], r["cluster"], _signature(r["signature"]), r["detected_at"])
             for r in rows
         ]
