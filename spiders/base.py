@@ -126,9 +126,18 @@ class SourceSpider(Spider):
         )
 
     def document_request(
-        self, source: Source, url: str, *, index: bool = False, **cb_kwargs: Any
+        self,
+        source: Source,
+        url: str,
+        *,
+        index: bool = False,
+        document_url: str | None = None,
+        **cb_kwargs: Any,
     ) -> Request:
         """A document fetch: conditional, and 304/404/410 reach the callback.
+
+        ``meta["document_url"]`` is the document's canonical URL (``document_url`` when the
+        caller has it already), the key every later step looks the document up by.
 
         A rendered source's document that has a stored ETag or Last-Modified is first asked
         for with a plain conditional GET (a browser aborts a navigation answered by 304); only
@@ -137,12 +146,12 @@ class SourceSpider(Spider):
         meta: dict[str, Any] = {
             "source_id": source.id,
             "index": index,
-            "document_url": url,
+            "document_url": document_url or canonical_url(url),
             "handle_httpstatus_list": DOCUMENT_STATUSES,
         }
         callback = self.parse_document
         render = self.render_meta(source, entry=index)
-        if render and self._has_validators(url):
+        if render and self._has_validators(meta["document_url"]):
             meta["render_meta"] = render
             callback = self._render_if_modified
         else:
@@ -182,7 +191,7 @@ class SourceSpider(Spider):
     def _has_validators(self, url: str) -> bool:
         if not self.crawler.settings.getbool("CONDITIONALGET_ENABLED"):
             return False
-        doc = CrawlContext.of(self.crawler).storage.document(canonical_url(url))
+        doc = CrawlContext.of(self.crawler).storage.document(url)
         return doc is not None and not doc.removed and bool(doc.etag or doc.last_modified)
 
     def render_meta(self, source: Source, *, entry: bool) -> dict[str, Any]:
@@ -246,7 +255,11 @@ class SourceSpider(Spider):
             etag=_header(headers.get(b"ETag")),
             last_modified=_header(headers.get(b"Last-Modified")),
             body_hash=hashlib.sha1(response.body).hexdigest() if ok else None,  # noqa: S324
-            meta={"index": bool(response.meta.get("index"))},
+            # a document request's URL is canonical already (see `document_request`)
+            meta={
+                "index": bool(response.meta.get("index")),
+                "canonical": "document_url" in response.meta,
+            },
         )
 
     def text_snapshot(

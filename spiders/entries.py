@@ -28,9 +28,10 @@ class Entry:
     url: str
     title: str
     published_at: datetime | None = None
-    summary: str = ""
+    summary: str = ""  # the item block's text; the title alone for a source that follows links
     # a relative, yearless or URL date: used only when the article page gives no date either
     fallback_date: datetime | None = None
+    key: str = ""  # the canonical URL: the document's identity
 
 
 @dataclass(slots=True)
@@ -85,10 +86,9 @@ def scan_entries(
                 else:
                     untitled.add(canonical_url(_href(link, base_url)))
                 continue
-            key = canonical_url(entry.url)
-            kept = found.get(key)
+            kept = found.get(entry.key)
             if kept is None or len(entry.title) < len(kept.title):
-                found[key] = entry
+                found[entry.key] = entry
     scan.entries = _drop_pinned(list(found.values()), source.filters.max_id_gap, scan)
     scan.no_title = len(untitled - set(found))  # an image link beside a titled one is no failure
     if not css.item:
@@ -146,13 +146,14 @@ def _entry(
         published = parse_date(value, tz=tz)
         if published is None:
             fallback = approximate_date(value, tz=tz, now=now)
-    summary = html_to_text(block.get()) if source.selectors.item else title
+    read_summary = source.selectors.item and not source.follows
     return Entry(
         url=url,
         title=title,
         published_at=published,
-        summary=summary,
+        summary=html_to_text(block.get()) if read_summary else title,
         fallback_date=fallback or url_date(url, tz=tz),
+        key=canonical_url(url),
     )
 
 

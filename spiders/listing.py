@@ -62,6 +62,7 @@ class ListingSpider(SourceSpider):
                 yield self.document_request(
                     source,
                     entry.url,
+                    document_url=entry.key,
                     entry_title=entry.title,
                     entry_date=entry.published_at,
                     fallback_date=entry.fallback_date,

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from crawler.context import CrawlContext
-from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -31,7 +30,7 @@ class ConditionalGetMiddleware:
         if not url or request.meta.get("conditional_checked"):
             return
         request.meta["conditional_checked"] = True
-        doc = self.storage.document(canonical_url(url))
+        doc = self.storage.document(url)  # canonical: see `SourceSpider.document_request`
         if doc is None or doc.removed:
             return
         if doc.etag:

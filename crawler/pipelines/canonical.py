@@ -12,5 +12,6 @@ if TYPE_CHECKING:
 
 class CanonicalUrlPipeline:
     def process_item(self, item: Snapshot | FetchFailure) -> Snapshot | FetchFailure:
-        item.url = canonical_url(item.url)
+        if not getattr(item, "meta", {}).get("canonical"):
+            item.url = canonical_url(item.url)
         return item

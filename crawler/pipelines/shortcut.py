@@ -25,11 +25,14 @@ class ShortcutPipeline:
     def process_item(self, item: Snapshot) -> Snapshot:
         if not pending(item):
             return item
+        if item.not_modified:  # the server says so: no need to read what it was
+            item.disposition = Disposition.UNCHANGED
+            return item
         previous = self.storage.document(item.url)
         item.meta["previous"] = previous
         if item.gone:
             item.disposition = Disposition.GONE_ONCE
-        elif item.not_modified or (
+        elif (
             previous is not None
             and not previous.removed
             and item.body_hash
