@@ -1,30 +1,36 @@
 """The fast paths of classification give exactly what the plain ones gave.
 
-jieba's cut rewritten (crawler/tagging/cut.py), folding by replacement and from cached parts, dates
-tried only where they can start, jieba's IDF table read without jieba.analyse: each is checked
-against the plain way on the labelled cases, Traditional and odd characters, and seeded random
-strings.
+jieba's cut rewritten (crawler/tagging/cut.py) over the lexicon's tries, folding by replacement and
+from cached parts, dates tried only where they can start, jieba's IDF table read without
+jieba.analyse: each is checked against the plain way (real jieba, loaded in this process) on the
+labelled cases, Traditional and odd characters, and seeded random strings.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import random
 import re
 import subprocess
 import sys
 import tomllib
 from collections import Counter
+from math import log
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.tagging import CategorySet, to_simplified
 from crawler.tagging import effective as eff
 from crawler.tagging import text as text_mod
-from crawler.tagging.cut import cut_han, cut_run
+from crawler.tagging.cut import cut_han, cut_run, use_lexicon
 from crawler.tagging.keywords import JIEBA_STOP_WORDS, idf_table
-from crawler.tagging.text import fold, fold_lines, half_width, load_jieba
+from crawler.tagging.lexicon import read_lexicon, write_lexicon
+from crawler.tagging.text import USERDICT_FILE, fold, fold_lines, half_width, lexicon
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     import pytest
 
 CASES_FILE = Path(__file__).parent / "cases" / "classification.toml"
@@ -64,6 +70,19 @@ def _random_texts(n: int, seed: int) -> list[str]:
     return out
 
 
+@functools.cache
+def _jieba() -> ModuleType:
+    """Real jieba with the user dictionary, as the classifier used to load it (once: each load
+    adds the user words' frequencies to its total again).
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    jieba.load_userdict(str(USERDICT_FILE))
+    return jieba
+
+
 def _plain_fold(text: str) -> str:
     """fold() as it was: str.translate over the whole text."""
     if not text:
@@ -84,9 +103,7 @@ def _plain_fold(text: str) -> str:
 
 
 def test_cut_han_is_jiebas_cut() -> None:
-    import jieba
-
-    load_jieba()
+    jieba = _jieba()
     texts = TEXTS + [to_simplified(text_mod._t2s().convert(t)) for t in TEXTS[:40]]
     texts += [*_random_texts(300, seed=1), "㐀㐁中文豈鿿测试", "卖家须知，亚马逊物流新规。"]
     for text in texts:
@@ -95,20 +112,35 @@ def test_cut_han_is_jiebas_cut() -> None:
         assert cut_han(simple) == plain, text
 
 
-def test_cut_breaks_ties_as_jieba_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    """甲 乙 and 甲乙 score exactly the same here: jieba's max() takes the longer word."""
-    import jieba
+def test_lexicon_holds_jiebas_words_and_weights() -> None:
+    """Every word of frequency > 0 (dictionary and user words), weighed as jieba weighs it."""
+    jieba = _jieba()
+    lex = lexicon()
+    logtotal = log(jieba.dt.total)
+    known = {word: freq for word, freq in jieba.dt.FREQ.items() if freq}
+    assert len(lex.words) == len(known)
+    for word, freq in known.items():
+        assert lex.weights[lex.words[word]] == log(freq) - logtotal, word
+    assert lex.unknown == log(1) - logtotal
+    assert lex.longest == max(map(len, known))
+    assert lex.force_split == jieba.finalseg.Force_Split_Words
+    assert all(word not in lex.words for word, freq in jieba.dt.FREQ.items() if not freq)
 
-    load_jieba()
-    monkeypatch.setattr(jieba.dt, "FREQ", {"甲": 2, "乙": 2, "甲乙": 1, "丙": 0})
+
+def test_cut_breaks_ties_as_jieba_does(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """甲 乙 and 甲乙 score exactly the same here: jieba's max() takes the longer word."""
+    jieba = _jieba()
+    freq = {"甲": 2, "乙": 2, "甲乙": 1, "丙": 0}
+    monkeypatch.setattr(jieba.dt, "FREQ", freq)
     monkeypatch.setattr(jieba.dt, "total", 4)
-    cut_run.cache_clear()
+    write_lexicon(tmp_path / "tiny.lexicon", freq, 4, {"甲乙": 3.5})
+    use_lexicon(read_lexicon(tmp_path / "tiny.lexicon"))
     try:
         for text in ("甲乙", "乙甲乙甲", "丙甲乙丁戊", "甲丙"):
             assert list(cut_run(text)) == list(jieba.cut(text)), text
         assert cut_run("甲乙") == ("甲乙",)
     finally:
-        cut_run.cache_clear()
+        use_lexicon(lexicon())
 
 
 def test_fold_is_the_plain_fold() -> None:
@@ -156,8 +188,14 @@ def test_idf_table_and_stop_words_are_jieba_analyses() -> None:
     import jieba.analyse
 
     idf, median = idf_table()
-    assert idf == jieba.analyse.default_tfidf.idf_freq
-    assert median == jieba.analyse.default_tfidf.median_idf
+    theirs = jieba.analyse.default_tfidf.idf_freq
+    assert len(idf) == len(theirs)
+    for word, value in theirs.items():
+        assert idf.get(word, median).hex() == value.hex(), word
+    assert median.hex() == jieba.analyse.default_tfidf.median_idf.hex()
+    for word in ("旺铺宝贝计划", "A+页面", "", "\ud800"):
+        assert word not in theirs
+        assert idf.get(word, median) == median
     assert jieba.analyse.default_tfidf.stop_words == JIEBA_STOP_WORDS
 
 
@@ -171,14 +209,17 @@ def test_count_longest_counts_find_longest() -> None:
         assert all(matcher.payloads(m.key) == m.payloads for m in longest)
 
 
-def test_a_classifier_leaves_jieba_analyse_unloaded() -> None:
-    """jieba.analyse loads jieba.posseg and TextRank: ~85 MB that classification never uses."""
+def test_a_classifier_leaves_jieba_analyse_and_jiebas_dictionary_unloaded() -> None:
+    """jieba.analyse loads jieba.posseg and TextRank: ~85 MB that classification never uses;
+    jieba's dictionary (~63 MB) is read from the lexicon's tries instead.
+    """
     code = (
-        "import sys\n"
+        "import sys, jieba\n"
         "from crawler.tagging import ChangeText, Classifier\n"
-        "text = ChangeText(kind='new', title='新规', added='卖家', removed='')\n"
+        "text = ChangeText(kind='new', title='新规', added='卖家须知', removed='')\n"
         "Classifier.load().classify(text)\n"
         "print(sorted(m for m in ('jieba.analyse', 'jieba.posseg') if m in sys.modules))\n"
+        "print(jieba.dt.initialized, len(jieba.dt.FREQ))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.split("\n")[:2] == ["[]", "False 0"]

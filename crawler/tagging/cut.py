@@ -1,8 +1,9 @@
 """jieba's default cut (DAG, max route, HMM for unknown words) of Chinese runs, same words, faster.
 
 ``jieba.cut`` builds a DAG dict of lists, then takes ``max`` over a generator per character, then
-looks every word up again. :func:`cut_run` walks the same prefix dictionary once per character
-and does the same float arithmetic in the same order, so ties and rounding come out the same.
+looks every word up again. :func:`cut_run` finds the words starting at each character with one
+prefix search of the lexicon (:mod:`crawler.tagging.lexicon`: jieba's dictionary as a trie) and
+does the same float arithmetic in the same order, so ties and rounding come out the same.
 Runs are cached: clauses repeat within and across pages (boilerplate, quoted notices).
 """
 
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
-from math import log
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
+    from crawler.tagging.lexicon import Lexicon
 
 RUN_CACHE = 4096  # runs kept (a clause of ~10-20 characters and its words: ~700 bytes)
 
@@ -22,13 +24,25 @@ RUN_CACHE = 4096  # runs kept (a clause of ~10-20 characters and its words: ~700
 # as jieba gives them.
 _RUN = re.compile(r"[\u4e00-\u9fd5]+|[\u3400-\u4dff\u9fd6-\u9fff\uf900-\ufaff]")
 
+_lexicon: list[Lexicon] = []  # the one cut_run uses, set by use_lexicon
+
+
+def use_lexicon(lexicon: Lexicon) -> None:
+    """Cut with ``lexicon`` from now on (:func:`crawler.tagging.text.load_jieba` sets it)."""
+    import jieba.finalseg
+
+    for word in lexicon.force_split:
+        jieba.finalseg.add_force_split(word)
+    _lexicon[:] = [lexicon]
+    cut_run.cache_clear()
+
 
 def cut_han(text: str) -> list[str]:
     """The tokens ``jieba.cut`` (HMM on) gives for the Han characters of ``text``.
 
     The same as cutting the text with everything else blanked out, whitespace tokens dropped.
 
-    jieba must be loaded (:func:`crawler.tagging.text.load_jieba`) and its dictionary left alone.
+    Cut with the lexicon :func:`crawler.tagging.text.load_jieba` loads (first if need be).
     """
     out: list[str] = []
     for run in _RUN.findall(text):
@@ -42,62 +56,62 @@ def cut_han(text: str) -> list[str]:
 @functools.lru_cache(maxsize=RUN_CACHE)
 def cut_run(sentence: str) -> tuple[str, ...]:
     """``tuple(jieba.dt._Tokenizer__cut_DAG(sentence))`` for one run of Chinese characters."""
-    import jieba  # loaded by then: a lookup in sys.modules
+    import jieba.finalseg  # after the first call: a lookup in sys.modules
 
-    tokenizer = jieba.dt
-    hmm = jieba.finalseg.cut
-    get = tokenizer.FREQ.get
-    logtotal = log(tokenizer.total)
+    if not _lexicon:
+        from crawler.tagging.text import load_jieba  # sets it
+
+        load_jieba()
+    lexicon = _lexicon[0]
+    prefixes = lexicon.words.iter_prefixes_with_ids
+    weights = lexicon.weights
+    longest = lexicon.longest
     size = len(sentence)
     score = [0.0] * (size + 1)  # route[idx] = (score[idx], end[idx]) in jieba
     end = [0] * (size + 1)
     for idx in range(size - 1, -1, -1):
         best = None
         best_end = idx
-        i = idx
-        freq = get(sentence[idx])
-        while freq is not None:  # the dictionary holds every prefix of its words (freq 0)
-            if freq:
-                value = log(freq) - logtotal + score[i + 1]
-                if best is None or value >= best:  # max((value, i)): a tie goes to the longer
-                    best = value
-                    best_end = i
-            i += 1
-            if i >= size:
-                break
-            freq = get(sentence[idx : i + 1])
-        if best is None:  # no word starts here: the character alone
-            best = log(get(sentence[idx]) or 1) - logtotal + score[idx + 1]
+        for word, key in prefixes(sentence[idx : idx + longest]):  # the shorter first
+            i = idx + len(word) - 1
+            value = weights[key] + score[i + 1]  # (log(freq) - logtotal) + score, as jieba
+            if best is None or value >= best:  # max((value, i)): a tie goes to the longer
+                best = value
+                best_end = i
+        if best is None:  # no word starts here: the character alone, frequency 1
+            best = lexicon.unknown + score[idx + 1]
         score[idx] = best
         end[idx] = best_end
     out: list[str] = []
     buf = ""
     x = 0
+    is_word = lexicon.words.__contains__
+    hmm = jieba.finalseg.cut
     while x < size:
         y = end[x] + 1
         if y - x == 1:
             buf += sentence[x]
         else:
             if buf:
-                _flush(buf, get, hmm, out)
+                _flush(buf, is_word, hmm, out)
                 buf = ""
             out.append(sentence[x:y])
         x = y
     if buf:
-        _flush(buf, get, hmm, out)
+        _flush(buf, is_word, hmm, out)
     return tuple(out)
 
 
 def _flush(
     buf: str,
-    get: Callable[[str], int | None],
+    is_word: Callable[[str], bool],
     hmm: Callable[[str], Iterable[str]],
     out: list[str],
 ) -> None:
     """Single characters in a row: one token, a known word's characters, or the HMM's words."""
     if len(buf) == 1:
         out.append(buf)
-    elif not get(buf):
+    elif not is_word(buf):
         out.extend(hmm(buf))
     else:
         out.extend(buf)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.tagging.matching import TermMatcher, term_key
@@ -14,11 +13,14 @@ from crawler.tagging.text import (
     fold,
     has_han,
     is_japanese,
+    lexicon,
     load_jieba,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from crawler.tagging.lexicon import IdfTable
 
 logger = logging.getLogger(__name__)
 
@@ -40,22 +42,13 @@ JIEBA_STOP_WORDS = frozenset(
 )  # fmt: skip
 
 
-@functools.cache
-def idf_table() -> tuple[dict[str, float], float]:
-    """jieba.analyse's default IDF table and its median, read as ``IDFLoader`` reads it.
+def idf_table() -> tuple[IdfTable, float]:
+    """jieba.analyse's default IDF table (``.get(word, default)``) and its median.
 
-    Read once per process; words with the same IDF share one float (~7 MB less).
+    Both are read as ``IDFLoader`` reads them, into the lexicon :func:`load_jieba` maps.
     """
-    import jieba
-
-    idf: dict[str, float] = {}
-    values: dict[float, float] = {}
-    with (Path(jieba.__file__).parent / "analyse" / "idf.txt").open(encoding="utf-8") as fh:
-        for line in fh:
-            word, freq = line.strip().split(" ")
-            value = float(freq)
-            idf[word] = values.setdefault(value, value)
-    return idf, sorted(idf.values())[len(idf) // 2]
+    loaded = lexicon()
+    return loaded.idf, loaded.median_idf
 
 
 class KeywordExtractor:

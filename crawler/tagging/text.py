@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 
 import opencc
 
-from crawler.tagging.cut import cut_han
+from crawler.tagging.cut import cut_han, use_lexicon
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from crawler.tagging.lexicon import Lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +24,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 USERDICT_FILE = DATA_DIR / "jieba_userdict.txt"
 
 _lock = threading.Lock()
-_state: dict[str, bool] = {"jieba": False}
+_state: dict[str, Lexicon] = {}
 
 # Full-width ASCII, ideographic space, dashes and quotes: one character for one character.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -41,19 +43,29 @@ _OTHER_WORD = re.compile(r"[^\W_]+(?:[-.'+/][^\W_]+)*")
 
 
 def load_jieba() -> None:
-    """Load jieba's dictionary and the domain user dictionary, once per process."""
-    if _state["jieba"]:
+    """Load the lexicon of jieba's dictionary and the domain user dictionary, once per process.
+
+    jieba's own dictionary is not loaded (``jieba.cut`` would cut without the user words): the
+    cut (:mod:`crawler.tagging.cut`) and the keywords' IDF read the shared, memory-mapped lexicon.
+    """
+    if "lexicon" in _state:
         return
     with _lock:
-        if _state["jieba"]:
+        if "lexicon" in _state:
             return
-        import jieba  # imported on first use: search and listing commands never need it
+        # imported on first use: search and listing commands never need them
+        from crawler.tagging.lexicon import load_lexicon
 
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        jieba.load_userdict(str(USERDICT_FILE))
-        _state["jieba"] = True
-        logger.debug("jieba loaded with %s", USERDICT_FILE)
+        loaded = load_lexicon(USERDICT_FILE)
+        use_lexicon(loaded)
+        _state["lexicon"] = loaded
+        logger.debug("jieba lexicon loaded with %s", USERDICT_FILE)
+
+
+def lexicon() -> Lexicon:
+    """The lexicon :func:`load_jieba` loads (loading it first if need be)."""
+    load_jieba()
+    return _state["lexicon"]
 
 
 @functools.cache
