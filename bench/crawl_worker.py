@@ -16,6 +16,7 @@ import importlib
 import inspect
 import json
 import logging
+import os
 import resource
 import sys
 import threading
@@ -131,6 +132,27 @@ def _rss_mb() -> float:
     return 0.0
 
 
+def _tree_mb() -> tuple[float, float]:
+    """(RSS, PSS) summed over this process and its worker processes now, in MB (Linux).
+
+    PSS counts a page shared by n processes as 1/n in each, so the sum is what the crawl takes
+    from the machine; the RSS sum counts shared pages (libraries, mapped files) once per process.
+    """
+    pids = [str(os.getpid())]
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids += (task / "children").read_text().split()
+    rss = pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith(("Rss:", "Pss:")):
+                    kb = int(line.split()[1])
+                    rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
+        except OSError:  # a worker that just exited
+            continue
+    return rss / 1024, pss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--home", type=Path, required=True)
@@ -158,11 +180,13 @@ def main() -> None:
     if profiler:
         profiler.enable()
     trace: list[tuple[float, float, int]] = []  # (seconds, RSS MB, article responses so far)
+    tree: list[tuple[float, float]] = []  # (RSS, PSS) of the crawl with its workers
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(1.0):
+        while not done.wait(0.5):
             trace.append((time.perf_counter() - started, _rss_mb(), CALLS[stages[2]]))
+            tree.append(_tree_mb())
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -192,9 +216,11 @@ def main() -> None:
         "rss_before_crawl_mb": rss_before,
         "rss_after_crawl_mb": _rss_mb(),
         "rss_trace": trace,
-        "jieba_dictionary_loaded": bool(
-            getattr(sys.modules.get("jieba"), "dt", None) and sys.modules["jieba"].dt.initialized
-        ),
+        "tree_rss_peak_mb": max((r for r, _ in tree), default=0.0),
+        "tree_pss_peak_mb": max((p for _, p in tree), default=0.0),
+        # in the crawl process itself (0 workers, or a removal classified here)
+        "lexicon_loaded": "lexicon"
+        in getattr(sys.modules.get("crawler.tagging.text"), "_state", {}),
         "heavy_modules": sorted(
             m for m in ("jieba.analyse", "trafilatura", "opencc", "jieba") if m in sys.modules
         ),

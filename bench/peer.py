@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,12 +71,12 @@ class Urlwatch:
     def _last_id(self) -> int:
         if not self.cache.exists():
             return 0
-        with sqlite3.connect(self.cache) as conn:
+        with closing(sqlite3.connect(self.cache)) as conn:
             return conn.execute("SELECT COALESCE(MAX(id), 0) FROM CacheEntry").fetchone()[0]
 
     def _count(self, result: PeerRound, before: int) -> None:
         """What this run saved: a first entry (new), a later one (changed), a failed try (error)."""
-        with sqlite3.connect(self.cache) as conn:
+        with closing(sqlite3.connect(self.cache)) as conn:
             conn.execute(
                 "CREATE TEMP TABLE seen AS SELECT DISTINCT guid FROM CacheEntry WHERE id <= ?",
                 (before,),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,7 @@ class RunFound:
 
 def read_run(db: Path, run_id: int) -> RunFound:
     found = RunFound()
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:  # closed, so that no WAL outlives the crawl
         for kind, url in conn.execute("SELECT kind, url FROM changes WHERE run_id = ?", (run_id,)):
             getattr(found, kind).add(url)
         for kind, url, reason in conn.execute(
@@ -91,7 +92,7 @@ def read_run(db: Path, run_id: int) -> RunFound:
 
 def storage_breakdown(db: Path) -> dict[str, float]:
     """MB per table and index (SQLite's dbstat), or per text column when dbstat is missing."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         try:
             rows = conn.execute(
                 "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
@@ -116,5 +117,5 @@ def column_bytes(db: Path) -> dict[str, float]:
         "changes.removed": "SELECT SUM(LENGTH(CAST(removed AS BLOB))) FROM changes",
         "changes.diff": "SELECT SUM(LENGTH(CAST(diff AS BLOB))) FROM changes",
     }
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return {k: (conn.execute(q).fetchone()[0] or 0) / 1e6 for k, q in queries.items()}

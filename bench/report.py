@@ -21,10 +21,13 @@ def _counts(d: dict[str, int]) -> str:
 
 
 def _rss(pr: dict[str, Any]) -> str:
-    """Peak RSS of the crawl process plus its worker processes' (shown apart when there are)."""
+    """Peak RSS of the crawl process plus its worker processes' (shown apart when there are),
+    and the peak of their summed PSS (pages shared between them counted once).
+    """
     if not pr.get("rss_worker"):
         return _f(pr["rss"], 0)
-    return f"{_f(pr['rss'], 0)} ({_f(pr['rss_crawl'], 0)} + workers)"
+    pss = f"; PSS {_f(pr['pss'], 0)}" if pr.get("pss") else ""
+    return f"{_f(pr['rss'], 0)} ({_f(pr['rss_crawl'], 0)} + workers{pss})"
 
 
 def rounds_table(rows: list[dict[str, Any]]) -> list[str]:
@@ -155,7 +158,12 @@ def targets(
         )
     rss = max(r["pr"]["rss"] for r in results[n])
     base = max(r["pr"].get("rss_before_crawl_mb", 0) for r in results[n])
-    value = f"{rss:.0f} MB at N = {n:,} ({base:.0f} MB of it before the crawl starts)"
+    crawl_rss = max(r["pr"].get("rss_crawl", r["pr"]["rss"]) for r in results[n])
+    pss = max(r["pr"].get("pss") or 0 for r in results[n])
+    value = (
+        f"{rss:.0f} MB at N = {n:,}: the crawl process {crawl_rss:.0f} MB "
+        f"({base:.0f} MB of it before the crawl starts), PSS of all processes {pss:.0f} MB"
+    )
     ok = rss <= 200 if n >= 50_000 else None
     if memory and memory["n"] >= 50_000:
         value += f"; {memory['rss']:.0f} MB crawling {memory['n']:,} URLs (the 404 probe)"

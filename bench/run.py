@@ -209,6 +209,7 @@ class Bench:
             "rss": crawl_mb + (workers * worker_mb if worker_mb else 0.0),
             "rss_crawl": crawl_mb,
             "rss_worker": worker_mb,
+            "pss": result["tree_pss_peak_mb"],
         }
 
     def run_n(self, n: int) -> None:

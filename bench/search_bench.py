@@ -268,9 +268,11 @@ def ui_times(path: Path, rounds: int) -> list[tuple[str, float, float, int]]:
 def _jieba_tokens(text: str, search: bool) -> str:
     import jieba
 
-    from crawler.tagging.text import load_jieba
+    from crawler.tagging.text import USERDICT_FILE
 
-    load_jieba()
+    if not jieba.dt.initialized:  # jieba's own dictionary: the classifier no longer loads it
+        jieba.initialize()
+        jieba.load_userdict(str(USERDICT_FILE))
     cut = jieba.cut_for_search if search else jieba.cut
     return " ".join(t for t in cut(fold(text)) if t.strip())
 
