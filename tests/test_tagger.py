@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+import random
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from crawler import tagger
 from crawler.diffing import new_document_diff
 from crawler.items import ChangeKind, Snapshot
 from crawler.records import utcnow
 from crawler.storage import Storage
 from crawler.tagger import ClusterIndex, load_classifier, tags_for
-from crawler.tagging import ChangeText
+from crawler.tagging import WINDOW_DAYS, ChangeText, assign_cluster, signature
+from crawler.tagging.clusters import SIGNATURE_SIZE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -85,10 +90,89 @@ def test_the_cluster_index_holds_only_the_newest_stories(
     third = store(storage, "ebrun", 3, OTHER, tmp_path)
     index = ClusterIndex(storage)
     index.refresh(utcnow())
-    assert len(index.entries) == 2
-    assert first not in index.entries
-    assert all(first not in posting for posting in index.postings.values())
+    assert len(index) == 2
+    assert first not in index
+    assert third in index
+    assert index.distinct == len(set(signature(OTHER[0] + "\n" + OTHER[1])))
     # the retold story arrives after its twin left the index: it starts no cluster with it
     retold = store(storage, "cifnews-amz", 4, RETOLD, tmp_path)
     assert storage.change(retold).cluster is None  # type: ignore[union-attr]
-    assert third in index.entries
+
+
+def test_past_max_stories_joins_choose_what_a_plain_index_of_the_held_stories_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stories come and go through the ring; every join is compared with a plain inverted index
+    (a dict of lists) built again from storage, with the same pre-filter (its limits kept small
+    so that boilerplate, the posting limit and the candidate limit all matter), then
+    `assign_cluster`.
+    """
+    monkeypatch.setattr("crawler.tagger.MAX_STORIES", 40)
+    monkeypatch.setattr("crawler.tagger.MAX_POSTING", 4)
+    monkeypatch.setattr("crawler.tagger.MAX_CANDIDATES", 2)
+    storage = Storage(tmp_path / "db.sqlite")
+    run = storage.start_run(["a", "b", "c"])
+    index = ClusterIndex(storage)
+    rng = random.Random(4)
+    boilerplate = {value: rng.uniform(0.1, 0.6) for value in rng.sample(range(10**6), 12)}
+    told: list[list[int]] = []
+    joined = 0
+    for n in range(200):
+        words = [value for value, p in boilerplate.items() if rng.random() < p]
+        kind = rng.random() if told else 0
+        if kind > 0.7:  # half of one story and half of another: ties for the candidate limit
+            a, b = (rng.choice(told[-50:]) for _ in "ab")
+            k = min(len(a), len(b)) // 2
+            words += a[:k] + b[-k:]
+        elif kind > 0.35:  # retold, from a recent story or one long gone
+            base = rng.choice(told[-60:])
+            words += rng.sample(base, len(base) * rng.randint(4, 9) // 10)
+        else:
+            words += rng.sample(range(10**6), rng.randint(20, 70))
+        words += [rng.getrandbits(63) for _ in range(rng.randint(0, 12))]
+        sig = sorted(set(words))[:SIGNATURE_SIZE]
+        source, now = rng.choice("abc"), utcnow()
+        cluster = index.join(sig, source, now)
+        assert cluster == plain_join(storage, sig, source, now), n
+        joined += cluster is not None
+        url = f"https://x.example/{n}"
+        snap = Snapshot(source_id=source, url=url, title="t", text="x", fingerprint=str(n))
+        tags = {"signature": sig, "cluster": cluster}
+        cid = storage.save_version(run, snap, new_document_diff("x"), ChangeKind.NEW, 1, tags)
+        if n % 9 == 0:  # as written before signatures were packed
+            storage.db.execute(
+                "UPDATE changes SET signature = ? WHERE id = ?", [json.dumps(sig), cid]
+            )
+        told.append(sig)
+    assert joined > 30
+
+    index.refresh(utcnow())
+    held = storage.signatures(utcnow() - index.window, newest=40)
+    assert len(index) == 40
+    assert all(row[0] in index for row in held)
+    assert held[0][0] - 1 not in index
+    assert index.distinct == len({value for row in held for value in row[3]})
+
+
+def plain_join(storage: Storage, sig: list[int], source: str, now: datetime) -> str | None:
+    """What `ClusterIndex.join` should answer, from the newest ``MAX_STORIES`` stored stories
+    (all in the window: the query keeps to it).
+    """
+    rows = storage.signatures(now - timedelta(days=WINDOW_DAYS), newest=tagger.MAX_STORIES)
+    stories = {row[0]: row[1:] for row in rows}
+    postings: dict[int, list[int]] = defaultdict(list)
+    for cid, (_, _, other, _) in stories.items():
+        for value in other:
+            postings[value].append(cid)
+    shared = Counter(
+        cid
+        for value in sig
+        if len(postings.get(value, ())) <= tagger.MAX_POSTING
+        for cid in postings.get(value, ())
+    )
+    candidates = [
+        (cid, stories[cid][1], stories[cid][2])
+        for cid, count in shared.most_common(tagger.MAX_CANDIDATES)
+        if count >= tagger.MIN_SHARED and stories[cid][0] != source
+    ]
+    return assign_cluster(sig, candidates)

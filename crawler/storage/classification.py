@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import struct
+import sys
+from array import array
 from typing import TYPE_CHECKING, Any
 
 from crawler.records import to_iso
@@ -11,6 +13,7 @@ from crawler.storage.base import StorageBase
 from crawler.storage.fulltext import _index_change
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
 
@@ -47,6 +50,16 @@ def _signature(stored: bytes | str) -> list[int]:
     return json.loads(stored)
 
 
+def _packed_signature(stored: bytes | str) -> array[int]:
+    """A stored signature as 64-bit integers in one array (8 bytes a value, no int objects)."""
+    if isinstance(stored, str):
+        return array("q", json.loads(stored))
+    values = array("q", stored)
+    if sys.byteorder == "big":  # stored little-endian
+        values.byteswap()
+    return values
+
+
 class ClassificationMixin(StorageBase):
     """A change's categories, keywords, watch hits, urgency, cluster and signature."""
 
@@ -68,12 +81,18 @@ class ClassificationMixin(StorageBase):
                 _index_change(conn, change_id)
 
     def signatures(
-        self, since: datetime, *, after_id: int = 0, newest: int | None = None
-    ) -> list[tuple[int, str, str | None, list[int], str]]:
+        self,
+        since: datetime,
+        *,
+        after_id: int = 0,
+        newest: int | None = None,
+        packed: bool = False,
+    ) -> list[tuple[int, str, str | None, Sequence[int], str]]:
         """``(id, source, cluster, signature, detected_at)`` of the changes with a signature
         detected since ``since`` and numbered above ``after_id`` (only the ``newest`` ones when
-        given), oldest first.
+        given), oldest first. A signature is a list of ints, or with ``packed`` an ``array('q')``.
         """
+        decode = _packed_signature if packed else _signature
         rows = self._all(
             "SELECT id, source_id, cluster, signature, detected_at FROM changes"
             " WHERE signature IS NOT NULL AND detected_at >= ? AND id > ? ORDER BY id DESC"
@@ -81,6 +100,6 @@ class ClassificationMixin(StorageBase):
             (to_iso(since), after_id, -1 if newest is None else newest),
         )[::-1]
         return [
-            (r["id"], r["source_id"], r["cluster"], _signature(r["signature"]), r["detected_at"])
+            (r["id"], r["source_id"], r["cluster"], decode(r["signature"]), r["detected_at"])
             for r in rows
         ]
