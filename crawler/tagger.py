@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 from array import array
-from bisect import bisect_left
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -52,224 +51,72 @@ class ClusterIndex:
     """Recent signatures in memory, with an inverted index of their values, kept in step with
     storage incrementally, so a new story is compared only with plausible twins.
 
-    It holds the newest ``MAX_STORIES`` stories of the window: far more than sources publish in a
-    week, and a bound on memory when a first crawl brings thousands at once. It is all flat arrays,
-    ~0.6-2 KB a story (bench/cluster_bench.py), not ~3-11 KB of Python objects:
-
-    - a story has a slot in a ring of ``MAX_STORIES``; its i-th value is the occurrence
-      ``slot * stride + i``, which names the value's record and links to the next newer occurrence
-      of the value (the newest links to the oldest: a circle in story order);
-    - a distinct value has a record: the value, its number of occurrences and its newest one
-      (free records are chained through ``newest``), found through ``table`` (linear probing).
+    It holds the newest ``MAX_STORIES`` stories of the window (~1-2 KB each with real text: a
+    signature packed in an array, its values' postings): far more than sources publish in a week,
+    and a bound on memory when a first crawl brings thousands at once.
     """
 
     def __init__(self, storage: Storage) -> None:
         from crawler.tagging import WINDOW_DAYS
-        from crawler.tagging.clusters import SIGNATURE_SIZE
 
         self.storage = storage
         self.window = timedelta(days=WINDOW_DAYS)
-        self.window_us = self.window // _MICROSECOND
-        self.capacity = MAX_STORIES
-        self.stride = SIGNATURE_SIZE
         self.last_id = 0
-        self.first = self.end = 0  # story numbers: the oldest held, the next to come
-        # stories, by slot (number % capacity)
-        self.change_ids = array("q")
-        self.detected = array("q")  # µs since the epoch
-        self.sizes = array("B")
-        self.sources: list[str] = []
-        self.clusters: list[str | None] = []
-        # occurrences
-        self.occ_record = array("i")
-        self.occ_next = array("i")
-        # records of distinct values
-        self.values = array("q")
-        self.counts = array("i")
-        self.newest = array("i")
-        self.free = -1
-        self.distinct = 0
-        self.table = array("i", [-1]) * 1024
+        self.entries: dict[int, tuple[str, str | None, array[int], datetime]] = {}
+        self.postings: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
-        return self.end - self.first
+        return len(self.entries)
 
     def __contains__(self, change_id: int) -> bool:
-        return self._slot(change_id) is not None
+        return change_id in self.entries
+
+    @property
+    def distinct(self) -> int:
+        """Distinct signature values held."""
+        return len(self.postings)
 
     def refresh(self, now: datetime) -> None:
         for cid, source, cluster, sig, detected in self.storage.signatures(
-            now - self.window,
-            after_id=self.last_id,
-            newest=self.capacity,
-            packed=True,
+            now - self.window, after_id=self.last_id, newest=MAX_STORIES, packed=True
         ):
-            if len(self) == self.capacity:  # the oldest story goes
-                self._evict()
-            self._add(cid, sys.intern(source), cluster, sig, _micros(from_iso(detected) or now))
+            self.entries[cid] = (sys.intern(source), cluster, sig, from_iso(detected) or now)
+            for value in sig:
+                self.postings.setdefault(value, []).append(cid)
             self.last_id = cid
+        while len(self.entries) > MAX_STORIES:  # the oldest story goes
+            oldest = next(iter(self.entries))
+            for value in self.entries.pop(oldest)[2]:
+                posting = self.postings[value]
+                posting.remove(oldest)
+                if not posting:
+                    del self.postings[value]
 
     def join(self, sig: Sequence[int], source_id: str, now: datetime) -> str | None:
         """The cluster a new story from ``source_id`` joins, or None (see `assign_cluster`)."""
         from crawler.tagging import assign_cluster
 
         self.refresh(now)
-        # a value shared by very many stories is boilerplate, not evidence of the same story;
-        # the others count for the stories holding them, oldest first
-        slots: list[int] = []
-        table, values, counts, newest = self.table, self.values, self.counts, self.newest
-        occ_next, mask, stride = self.occ_next, len(table) - 1, self.stride
-        for value in sig:
-            where = value & mask  # `_find`, inlined
-            while (record := table[where]) >= 0 and values[record] != value:
-                where = (where + 1) & mask
-            if record >= 0 and counts[record] <= MAX_POSTING:
-                occ = newest[record]
-                for _ in range(counts[record]):
-                    occ = occ_next[occ]
-                    slots.append(occ // stride)
-        now_us = _micros(now)
+        # a value shared by very many stories is boilerplate, not evidence of the same story
+        shared = Counter(
+            cid
+            for value in sig
+            if len(posting := self.postings.get(value, ())) <= MAX_POSTING
+            for cid in posting
+        )
         candidates = []
-        for slot, count in Counter(slots).most_common(MAX_CANDIDATES):
-            if (
-                count >= MIN_SHARED
-                and self.sources[slot] != source_id
-                and abs(now_us - self.detected[slot]) <= self.window_us
-            ):
-                candidates.append((self.change_ids[slot], self.clusters[slot], self._sig(slot)))
+        for cid, count in shared.most_common(MAX_CANDIDATES):
+            source, cluster, other, detected = self.entries[cid]
+            if count >= MIN_SHARED and source != source_id and abs(now - detected) <= self.window:
+                candidates.append((cid, cluster, other))
         cluster = assign_cluster(sig, candidates)
         if cluster is not None and cluster.startswith("c"):
             twin = int(cluster[1:])
-            slot = self._slot(twin)
-            if slot is not None and self.clusters[slot] is None:
+            if twin in self.entries and self.entries[twin][1] is None:
                 self.storage.set_classification(twin, {"cluster": cluster})
-                self.clusters[slot] = cluster
+                source, _, other, detected = self.entries[twin]
+                self.entries[twin] = (source, cluster, other, detected)
         return cluster
-
-    def _add(
-        self, change_id: int, source: str, cluster: str | None, sig: Sequence[int], detected: int
-    ) -> None:
-        slot = self.end % self.capacity
-        self.end += 1
-        if slot == len(self.change_ids):  # the ring grows to its capacity
-            for stories in (self.change_ids, self.detected, self.sizes):
-                stories.append(0)
-            self.sources.append(source)
-            self.clusters.append(None)
-            self.occ_record.extend(array("i", [-1]) * self.stride)
-            self.occ_next.extend(array("i", [-1]) * self.stride)
-        sig = sig[: self.stride]  # as `signature` makes them
-        self.change_ids[slot] = change_id
-        self.detected[slot] = detected
-        self.sizes[slot] = len(sig)
-        self.sources[slot] = source
-        self.clusters[slot] = cluster
-        table, values, counts, newest = self.table, self.values, self.counts, self.newest
-        occ_record, occ_next = self.occ_record, self.occ_next
-        mask = len(table) - 1
-        for occ, value in enumerate(sig, slot * self.stride):
-            where = value & mask  # `_find`, inlined
-            while (record := table[where]) >= 0 and values[record] != value:
-                where = (where + 1) & mask
-            if record >= 0:  # after the newest occurrence, before the oldest
-                last = newest[record]
-                occ_next[occ] = occ_next[last]
-                occ_next[last] = occ
-                counts[record] += 1
-            else:
-                record = self._new_record(value, where)
-                table = self.table  # it may have grown
-                mask = len(table) - 1
-                occ_next[occ] = occ
-            newest[record] = occ
-            occ_record[occ] = record
-
-    def _evict(self) -> None:
-        """The oldest story goes; each of its occurrences is the oldest of its value."""
-        slot = self.first % self.capacity
-        self.first += 1
-        self.clusters[slot] = None
-        counts, newest, occ_next = self.counts, self.newest, self.occ_next
-        start = slot * self.stride
-        for occ in range(start, start + self.sizes[slot]):
-            record = self.occ_record[occ]
-            if counts[record] > 1:
-                occ_next[newest[record]] = occ_next[occ]
-                counts[record] -= 1
-            else:
-                self._free_record(record)
-
-    def _sig(self, slot: int) -> list[int]:
-        start = slot * self.stride
-        return [self.values[r] for r in self.occ_record[start : start + self.sizes[slot]]]
-
-    def _slot(self, change_id: int) -> int | None:
-        """The slot of a held story (change ids grow with story numbers)."""
-        numbers = range(self.first, self.end)
-        i = bisect_left(numbers, change_id, key=lambda n: self.change_ids[n % self.capacity])
-        if i < len(numbers) and self.change_ids[slot := numbers[i] % self.capacity] == change_id:
-            return slot
-        return None
-
-    def _find(self, value: int) -> int:
-        """Where ``value``'s record is in ``table``, or the free place it would take (values are
-        hashes: their low bits are their home place).
-        """
-        table, values, mask = self.table, self.values, len(self.table) - 1
-        where = value & mask
-        while (record := table[where]) >= 0 and values[record] != value:
-            where = (where + 1) & mask
-        return where
-
-    def _new_record(self, value: int, where: int) -> int:
-        if self.free >= 0:
-            record, self.free = self.free, self.newest[self.free]
-            self.values[record] = value
-            self.counts[record] = 1
-        else:
-            record = len(self.values)
-            self.values.append(value)
-            self.counts.append(1)
-            self.newest.append(-1)
-        self.table[where] = record
-        self.distinct += 1
-        if self.distinct * 3 > len(self.table) * 2:  # at most 2/3 full
-            self._rehash(len(self.table) * 2)
-        return record
-
-    def _free_record(self, record: int) -> None:
-        table, values, mask = self.table, self.values, len(self.table) - 1
-        hole = values[record] & mask
-        while table[hole] != record:
-            hole = (hole + 1) & mask
-        where = hole
-        # backward-shift deletion: a later record in the probe run moves into the hole unless
-        # its home place lies after the hole
-        while (other := table[where := (where + 1) & mask]) >= 0:
-            if (where - values[other]) & mask >= (where - hole) & mask:
-                table[hole] = other
-                hole = where
-        table[hole] = -1
-        self.newest[record] = self.free
-        self.free = record
-        self.distinct -= 1
-
-    def _rehash(self, size: int) -> None:
-        records = [r for r in self.table if r >= 0]
-        self.table = array("i", [-1]) * size
-        for record in records:
-            self.table[self._find(self.values[record])] = record
-
-
-_MICROSECOND = timedelta(microseconds=1)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _micros(moment: datetime) -> int:
-    """``moment`` in µs since the epoch (naive means UTC, as `to_iso` has it)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // _MICROSECOND
 
 
 def tags_for(
