@@ -27,6 +27,9 @@ RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
 RETRY_BACKOFF_MAX = 60.0
 # Items of one response are processed one at a time (cheaper than starting 100 tasks per response).
 CONCURRENT_ITEMS = 1
+# Responses held at once between download and store (default 5 MB): enough to keep the workers
+# busy; more only holds pages (and their decoded text) in memory.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 LOG_LEVEL = "INFO"
 
 # -- PolicyRadar components --

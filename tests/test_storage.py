@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.diffing import diff_text, new_document_diff
+from crawler.diffing import diff_text, diff_to_json, new_document_diff
 from crawler.items import ChangeKind, Outcome, Snapshot
 from crawler.storage import Storage
 
@@ -122,6 +122,7 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
         "0005_search_columns",
         "0006_packed_text",
         "0007_first_text_once",
+        "0008_packed_diffs",
     ]
 
 
@@ -222,6 +223,31 @@ def test_a_long_text_is_stored_once_and_compressed(storage: Storage) -> None:
     storage.save_version(run, snap(later), diff, ChangeKind.CHANGED, 5000)
     assert storage.last_text(URL) == later
     assert [v["length"] for v in storage.versions(URL)] == [len(text), len(later)]
+
+
+def test_diffs_are_stored_packed_and_older_text_ones_are_packed_by_the_migration(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "policyradar.db"
+    storage = Storage(path)
+    run = storage.start_run(["gs"])
+    text = "\n".join(f"第{i}条：共享库存将于3月1日终止，卖家需提前移除库存。" for i in range(200))
+    storage.save_version(run, snap(text), new_document_diff(text), ChangeKind.NEW, len(text))
+    later = text.replace("3月1日", "4月1日")
+    diff = diff_text(text, later)
+    assert diff is not None
+    cid = storage.save_version(run, snap(later), diff, ChangeKind.CHANGED, len(later))
+    stored = storage.db.execute("SELECT diff FROM changes WHERE id = ?", [cid]).fetchone()[0]
+    assert isinstance(stored, bytes)
+    assert storage.change(cid).structured_diff() == diff  # type: ignore[union-attr]
+    # a database written before 0008 holds the JSON as text: the migration packs it
+    storage.db.execute("UPDATE changes SET diff = ? WHERE id = ?", [diff_to_json(diff), cid])
+    storage.db.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_packed_diffs'")
+    storage.close()
+    with Storage(path) as reopened:
+        again = reopened.db.execute("SELECT diff FROM changes WHERE id = ?", [cid]).fetchone()[0]
+        assert again == stored
+        assert reopened.change(cid).structured_diff() == diff  # type: ignore[union-attr]
 
 
 def test_signatures_are_stored_packed_and_older_json_ones_still_read(storage: Storage) -> None:

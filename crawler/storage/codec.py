@@ -1,8 +1,8 @@
 """Long text columns compressed in place: zlib for what is worth it, plain text for the rest.
 
-``versions.text`` and ``changes.added``/``removed`` hold either TEXT (short values, readable in
-any SQLite browser) or a zlib BLOB. SQL reads them through the ``unpack()`` function that
-`Storage` registers on its connection; Python through :func:`unpack`.
+``versions.text`` and ``changes.added``/``removed``/``diff`` hold either TEXT (short values,
+readable in any SQLite browser) or a zlib BLOB. SQL reads them through the ``unpack()`` function
+that `Storage` registers on its connection; Python through :func:`unpack`.
 """
 
 from __future__ import annotations

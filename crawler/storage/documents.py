@@ -142,7 +142,9 @@ class DocumentsMixin(RunsMixin):
                     version_id,
                     text if first else pack(diff.added),
                     pack(diff.removed),
-                    None if kind == ChangeKind.NEW else diff_to_json(diff),  # new: `added` says it
+                    None
+                    if kind == ChangeKind.NEW
+                    else pack(diff_to_json(diff)),  # new: `added` says it
                     int(in_baseline),
                 ),
             )

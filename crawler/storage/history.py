@@ -195,7 +195,7 @@ def _change(row: sqlite3.Row) -> Change:
         effective_dates=json.loads(row["effective_dates"]),
         urgency=row["urgency"],
         cluster=row["cluster"],
-        diff=row["diff"],
+        diff=unpack(row["diff"]),
         is_promo=bool(row["is_promo"]),
         baseline=bool(row["baseline"]),
     )

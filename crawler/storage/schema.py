@@ -132,17 +132,8 @@ def _search_columns(db: Database) -> None:
 @migrations(name="0006_packed_text")
 def _packed_text(db: Database) -> None:
     """Long texts become zlib BLOBs (see `crawler.storage.codec`); VACUUM gives the space back."""
-    for table, columns in (("versions", ("text",)), ("changes", ("added", "removed"))):
-        for column in columns:
-            rows = db.conn.execute(
-                f"SELECT id, {column} FROM {table} WHERE typeof({column}) = 'text'"
-                f" AND length(CAST({column} AS BLOB)) >= ?",
-                (PACK_MIN_BYTES,),
-            ).fetchall()
-            db.conn.executemany(
-                f"UPDATE {table} SET {column} = ? WHERE id = ?",
-                [(pack(text), row_id) for row_id, text in rows],
-            )
+    _pack_columns(db, "versions", "text")
+    _pack_columns(db, "changes", "added", "removed")
 
 
 @migrations(name="0007_first_text_once")
@@ -157,3 +148,22 @@ def _first_text_once(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0008_packed_diffs")
+def _packed_diffs(db: Database) -> None:
+    """A change's diff ops (JSON) are packed like its texts."""
+    _pack_columns(db, "changes", "diff")
+
+
+def _pack_columns(db: Database, table: str, *columns: str) -> None:
+    for column in columns:
+        rows = db.conn.execute(
+            f"SELECT id, {column} FROM {table} WHERE typeof({column}) = 'text'"
+            f" AND length(CAST({column} AS BLOB)) >= ?",
+            (PACK_MIN_BYTES,),
+        ).fetchall()
+        db.conn.executemany(
+            f"UPDATE {table} SET {column} = ? WHERE id = ?",
+            [(pack(text), row_id) for row_id, text in rows],
+        )
