@@ -123,6 +123,7 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
         "0006_packed_text",
         "0007_first_text_once",
         "0008_packed_diffs",
+        "0009_changes_by_document",
     ]
 
 
@@ -264,3 +265,14 @@ def test_signatures_are_stored_packed_and_older_json_ones_still_read(storage: St
     assert stored == struct.pack("<3q", *sig)  # 8 bytes a value
     since = datetime.now(UTC) - timedelta(days=1)
     assert [row[3] for row in storage.signatures(since)] == [sig, [5, 6]]
+
+
+def test_a_documents_changes_are_found_by_index_not_by_scanning_every_change(
+    storage: Storage,
+) -> None:
+    plan = storage.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM changes c WHERE c.document_id = ?"
+        " ORDER BY c.detected_at DESC, c.id DESC LIMIT 2",
+        [1],
+    ).fetchall()
+    assert any("USING INDEX changes_document" in row[3] for row in plan), plan

@@ -156,6 +156,14 @@ def _packed_diffs(db: Database) -> None:
     _pack_columns(db, "changes", "diff")
 
 
+@migrations(name="0009_changes_by_document")
+def _changes_by_document(db: Database) -> None:
+    """A document's changes found by index (a removal reads its last change; the web UI its
+    history), not by a scan of every change's row.
+    """
+    db.execute("CREATE INDEX changes_document ON changes(document_id)")
+
+
 def _pack_columns(db: Database, table: str, *columns: str) -> None:
     for column in columns:
         rows = db.conn.execute(
