@@ -279,7 +279,7 @@ def _jieba_tokens(text: str, search: bool) -> str:
 
 DESIGNS = {
     # name: (tokenizer, document -> indexed text, term -> (SQL, parameter))
-    # "bigram (chosen)" keeps no positions (detail=column): its phrases are checked on the text
+    # "bigram (chosen)" keeps no positions (detail=none): its phrases are checked on the text
     "jieba column": (
         "unicode61 remove_diacritics 2",
         lambda text: _jieba_tokens(text, search=True),
@@ -328,7 +328,7 @@ def _truth(term: str, folded: list[str]) -> set[int]:
 
 
 def _check(design: str, term: str, docs: list[str]) -> Callable[[int], bool]:
-    """Whether the design's candidate (a rowid) holds ``term``: phrases checked on detail=column."""
+    """Whether the design's candidate (a rowid) holds ``term``: phrases checked on detail=none."""
     query = parse(term)
     if not design.startswith("bigram") or not query.checked:
         return lambda rowid: True
@@ -355,7 +355,7 @@ def compare(synth: Synth, n: int, rounds: int) -> None:
             con = sqlite3.connect(path)
             t0 = time.perf_counter()
             con.execute("CREATE TABLE d (id INTEGER PRIMARY KEY, folded TEXT)")
-            detail = ", detail=column" if name.startswith("bigram") else ""
+            detail = ", detail=none" if name.startswith("bigram") else ""
             con.execute(
                 f"CREATE VIRTUAL TABLE t USING fts5(body, content=''{detail},"
                 f" tokenize='{tokenizer}')"

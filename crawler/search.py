@@ -103,7 +103,7 @@ def _grams(run: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """What the full-text index stores for ``text``: its folded tokens, each once (the index
-    records which columns hold a token, not where or how often), separated by spaces.
+    records which changes hold a token, not where or how often), separated by spaces.
     """
     out: dict[str, None] = {}
     for piece in pieces(text):
@@ -138,7 +138,7 @@ class Term:
     @property
     def exact(self) -> bool:
         """Whether the index alone decides this term: one token. A phrase of several tokens
-        needs the text (the index keeps which columns hold a token, not where).
+        needs the text (the index keeps which changes hold a token, not where).
         """
         return len(self.tokens()) == 1
 

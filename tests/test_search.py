@@ -113,7 +113,7 @@ def test_search_finds_exactly(
     assert found(storage, query) == expected
 
 
-# -- phrases on an index without positions (FTS5 detail=column) ---------------------------------
+# -- phrases on an index without positions (FTS5 detail=none) -----------------------------------
 
 
 def add_text(storage: Storage, key: str, title: str, text: str) -> int:
@@ -384,7 +384,7 @@ def test_datasette_style_search_on_the_changes_table(storage: Storage, filled: d
     urls = {r[0] for r in storage.db.execute(sql, {"search": '"低库" "库存" "存费"'})}
     assert urls == {"https://example.com/low-inv"}  # a word's pairs, AND-ed: no phrases
     with pytest.raises(sqlite3.OperationalError, match="phrase queries are not supported"):
-        storage.db.execute(sql, {"search": '"低库 库存 存费"'})  # detail=column keeps no positions
+        storage.db.execute(sql, {"search": '"低库 库存 存费"'})  # detail=none keeps no positions
 
 
 # -- the command ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Search queries without a database: what the index is asked, and how a candidate is checked.
 
-The index keeps which columns hold a token, not where (FTS5 detail=column): it cannot match a
+The index keeps which changes hold a token, not where (FTS5 detail=none): it cannot match a
 phrase. A phrase (a Chinese word of three or more characters, "quoted words", low-inventory) is
 asked as all its tokens, and the changes found are checked against their text.
 """

@@ -124,6 +124,7 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
         "0007_first_text_once",
         "0008_packed_diffs",
         "0009_changes_by_document",
+        "0010_search_rows_only",
     ]
 
 
