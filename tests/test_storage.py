@@ -64,6 +64,20 @@ def test_an_unchanged_fetch_writes_no_version(storage: Storage) -> None:
     assert (rs.new, rs.unchanged, rs.outcome) == (1, 1, Outcome.CHANGED)
 
 
+def test_unchanged_fetches_are_recorded_together_and_counted_per_source(storage: Storage) -> None:
+    run = storage.start_run(["gs", "amz123"])
+    other = Snapshot(source_id="amz123", url=URL + "-2", title="t", text="正文二", fingerprint="2")
+    storage.save_version(run, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    storage.save_version(run, other, new_document_diff("正文二"), ChangeKind.NEW, 3)
+    storage.record_unchanged(run, snap("正文", etag='"v2"'), other, snap("正文"))
+    doc = storage.document(URL)
+    assert doc is not None
+    assert doc.etag == '"v2"'  # a later fetch without an ETag keeps it
+    outcomes = {rs.source_id: rs.unchanged for rs in storage.finish_run(run)}
+    assert outcomes == {"gs": 2, "amz123": 1}
+    assert storage.counts()["versions"] == 2
+
+
 def test_removal_needs_two_consecutive_404_runs(storage: Storage) -> None:
     run1 = storage.start_run(["gs"])
     storage.save_version(run1, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import ChangeKind
@@ -161,16 +162,18 @@ class DocumentsMixin(RunsMixin):
             )
         return change_id
 
-    def record_unchanged(self, run_id: int, snap: Snapshot) -> None:
-        """Remember the fetch (validators, last seen) without writing a version."""
+    def record_unchanged(self, run_id: int, *snaps: Snapshot) -> None:
+        """Remember fetches (validators, last seen) without writing a version: one transaction."""
+        now = to_iso(utcnow())
         with self._tx() as conn:
-            conn.execute(
+            conn.executemany(
                 "UPDATE documents SET last_seen = ?, etag = COALESCE(?, etag),"
                 " last_modified = COALESCE(?, last_modified), body_hash = COALESCE(?, body_hash),"
                 " gone_strikes = 0, gone_run_id = NULL WHERE url = ?",
-                (to_iso(utcnow()), snap.etag, snap.last_modified, snap.body_hash, snap.url),
+                [(now, s.etag, s.last_modified, s.body_hash, s.url) for s in snaps],
             )
-            self._count(conn, run_id, snap.source_id, "unchanged")
+            for source_id, count in Counter(s.source_id for s in snaps).items():
+                self._count(conn, run_id, source_id, "unchanged", count)
 
     def record_gone(self, run_id: int, source_id: str, url: str, status: int) -> int | None:
         """Count a 404/410; the second run in a row removes the document (returns the change id)."""

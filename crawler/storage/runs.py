@@ -114,12 +114,14 @@ class RunsMixin(StorageBase):
         )
 
     @staticmethod
-    def _count(conn: sqlite3.Connection, run_id: int, source_id: str, column: str) -> None:
+    def _count(
+        conn: sqlite3.Connection, run_id: int, source_id: str, column: str, n: int = 1
+    ) -> None:
         conn.execute(
             "INSERT OR IGNORE INTO run_sources (run_id, source_id) VALUES (?, ?)",
             (run_id, source_id),
         )
         conn.execute(
-            f"UPDATE run_sources SET {column} = {column} + 1 WHERE run_id = ? AND source_id = ?",
-            (run_id, source_id),
+            f"UPDATE run_sources SET {column} = {column} + ? WHERE run_id = ? AND source_id = ?",
+            (n, run_id, source_id),
         )
