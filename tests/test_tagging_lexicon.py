@@ -136,6 +136,16 @@ def test_a_failed_build_says_what_failed(tmp_path: Path) -> None:
     assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".lock"]  # no partial file
 
 
+def test_a_cache_directory_others_can_write_to_is_refused(tmp_path: Path) -> None:
+    """In a shared temp directory anyone can create the name first: such a cache is not read."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with pytest.raises(LexiconError, match="writable by others"):
+        load_lexicon(USERDICT_FILE, shared)
+    assert list(shared.iterdir()) == []
+
+
 def test_processes_starting_together_build_it_once(reference: Path, tmp_path: Path) -> None:
     code = (
         "import logging, sys\n"

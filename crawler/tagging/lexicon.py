@@ -112,13 +112,14 @@ def load_lexicon(userdict: Path, cache_dir: Path | None = None) -> Lexicon:
     together build it once (a lock) or, where there is no lock, each atomically.
     """
     path = cache_path(userdict, cache_dir or default_cache_dir())
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _check_owner(path.parent)
     try:
         return read_lexicon(path)
     except FileNotFoundError:
         pass
     except LexiconError as exc:
         logger.warning("jieba lexicon %s is unreadable (%s): building it again", path, exc)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _locked(path.with_name(path.name + ".lock")):
         try:  # another process may have built it while this one waited
             return read_lexicon(path)
@@ -131,6 +132,20 @@ def load_lexicon(userdict: Path, cache_dir: Path | None = None) -> Lexicon:
         raise LexiconError(
             f"jieba lexicon {path} unreadable just after building it: {exc}"
         ) from exc
+
+
+def _check_owner(directory: Path) -> None:
+    """Refuse a cache directory that another user owns or may write to (a shared temp
+    directory lets anyone create the name first).
+    """
+    if not hasattr(os, "getuid"):
+        return
+    st = directory.stat()
+    if st.st_uid != os.getuid() or st.st_mode & 0o022:
+        raise LexiconError(
+            f"jieba lexicon directory {directory} belongs to another user or is writable by"
+            f" others; remove it, or set {CACHE_ENV} to a directory of your own"
+        )
 
 
 def default_cache_dir() -> Path:
