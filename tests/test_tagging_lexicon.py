@@ -136,12 +136,12 @@ def test_a_failed_build_says_what_failed(tmp_path: Path) -> None:
     assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".lock"]  # no partial file
 
 
-def test_a_cache_directory_others_can_write_to_is_refused(tmp_path: Path) -> None:
+def test_a_cache_directory_anyone_can_write_to_is_refused(tmp_path: Path) -> None:
     """In a shared temp directory anyone can create the name first: such a cache is not read."""
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o777)
-    with pytest.raises(LexiconError, match="writable by others"):
+    with pytest.raises(LexiconError, match="writable by anyone"):
         load_lexicon(USERDICT_FILE, shared)
     assert list(shared.iterdir()) == []
 

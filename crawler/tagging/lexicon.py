@@ -135,16 +135,16 @@ def load_lexicon(userdict: Path, cache_dir: Path | None = None) -> Lexicon:
 
 
 def _check_owner(directory: Path) -> None:
-    """Refuse a cache directory that another user owns or may write to (a shared temp
+    """Refuse a cache directory that another user owns or that anyone may write to (a shared temp
     directory lets anyone create the name first).
     """
     if not hasattr(os, "getuid"):
         return
     st = directory.stat()
-    if st.st_uid != os.getuid() or st.st_mode & 0o022:
+    if st.st_uid != os.getuid() or st.st_mode & 0o002:
         raise LexiconError(
             f"jieba lexicon directory {directory} belongs to another user or is writable by"
-            f" others; remove it, or set {CACHE_ENV} to a directory of your own"
+            f" anyone; remove it, or set {CACHE_ENV} to a directory of your own"
         )
 
 
