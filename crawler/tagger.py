@@ -78,7 +78,7 @@ class ClusterIndex:
 
     def refresh(self, now: datetime) -> None:
         for cid, source, cluster, sig, detected in self.storage.signatures(
-            now - self.window, after_id=self.last_id, newest=MAX_STORIES, packed=True
+            now - self.window, after_id=self.last_id, newest=MAX_STORIES
         ):
             self.entries[cid] = (sys.intern(source), cluster, sig, from_iso(detected) or now)
             for value in sig:

@@ -279,7 +279,7 @@ def test_signatures_are_stored_packed_and_older_json_ones_still_read(storage: St
     stored = storage.db.execute("SELECT signature FROM changes WHERE id = ?", [first]).fetchone()[0]
     assert stored == struct.pack("<3q", *sig)  # 8 bytes a value
     since = datetime.now(UTC) - timedelta(days=1)
-    assert [row[3] for row in storage.signatures(since)] == [sig, [5, 6]]
+    assert [list(row[3]) for row in storage.signatures(since)] == [sig, [5, 6]]
 
 
 def test_a_documents_changes_are_found_by_index_not_by_scanning_every_change(

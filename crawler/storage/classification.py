@@ -13,7 +13,6 @@ from crawler.storage.base import StorageBase
 from crawler.storage.fulltext import _index_change
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from datetime import datetime
 
 
@@ -43,15 +42,10 @@ def _column_value(name: str, value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
-def _signature(stored: bytes | str) -> list[int]:
-    """A stored signature: packed integers, or JSON in rows written before they were packed."""
-    if isinstance(stored, bytes):
-        return list(struct.unpack(f"<{len(stored) // 8}q", stored))
-    return json.loads(stored)
-
-
-def _packed_signature(stored: bytes | str) -> array[int]:
-    """A stored signature as 64-bit integers in one array (8 bytes a value, no int objects)."""
+def _signature(stored: bytes | str) -> array[int]:
+    """A stored signature as 64-bit integers in one array (8 bytes a value, no int objects):
+    packed, or JSON in rows written before they were packed.
+    """
     if isinstance(stored, str):
         return array("q", json.loads(stored))
     values = array("q", stored)
@@ -86,13 +80,11 @@ class ClassificationMixin(StorageBase):
         *,
         after_id: int = 0,
         newest: int | None = None,
-        packed: bool = False,
-    ) -> list[tuple[int, str, str | None, Sequence[int], str]]:
+    ) -> list[tuple[int, str, str | None, array[int], str]]:
         """``(id, source, cluster, signature, detected_at)`` of the changes with a signature
         detected since ``since`` and numbered above ``after_id`` (only the ``newest`` ones when
-        given), oldest first. A signature is a list of ints, or with ``packed`` an ``array('q')``.
+        given), oldest first.
         """
-        decode = _packed_signature if packed else _signature
         rows = self._all(
             "SELECT id, source_id, cluster, signature, detected_at FROM changes"
             " WHERE signature IS NOT NULL AND detected_at >= ? AND id > ? ORDER BY id DESC"
@@ -100,6 +92,6 @@ class ClassificationMixin(StorageBase):
             (to_iso(since), after_id, -1 if newest is None else newest),
         )[::-1]
         return [
-            (r["id"], r["source_id"], r["cluster"], decode(r["signature"]), r["detected_at"])
+            (r["id"], r["source_id"], r["cluster"], _signature(r["signature"]), r["detected_at"])
             for r in rows
         ]
