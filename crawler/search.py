@@ -106,10 +106,12 @@ def index_text(text: str) -> str:
     records which changes hold a token, not where or how often), separated by spaces.
     """
     out: dict[str, None] = {}
-    for piece in pieces(text):
+    for piece in dict.fromkeys(pieces(text)):  # a page repeats most of its words
         if len(piece) > 1 and _cjk(piece):
             out.update(dict.fromkeys(_grams(piece)))
-        out[piece[-1] if _cjk(piece) else piece] = None
+            out[piece[-1]] = None
+        else:
+            out[piece] = None
     return " ".join(out)
 
 
