@@ -1,5 +1,7 @@
 """Scrapy settings: polite defaults, plus the CRAWLER_* settings of PolicyRadar's own components."""
 
+from scrapy.settings import default_settings as _scrapy
+
 BOT_NAME = "policyradar"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -19,7 +21,6 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 COOKIES_ENABLED = False  # never a session: logged-in areas are out of bounds
-TELNETCONSOLE_ENABLED = False
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
@@ -38,11 +39,32 @@ CRAWLER_RUN_ID = None  # set by `policyradar crawl`; a plain `scrapy crawl` open
 CONDITIONALGET_ENABLED = True
 CRAWLER_WORKERS = 1  # processes for extraction and classification beside the crawl; 0: none
 
+
+def _without(base: dict[str, int], *removed: str) -> dict[str, int]:
+    """Scrapy's components minus ``removed``. Listing one as None in DOWNLOADER_MIDDLEWARES or
+    EXTENSIONS still imports it; left out of the *_BASE setting, it is never imported.
+    """
+    return {path: order for path, order in base.items() if path.rsplit(".", 1)[-1] not in removed}
+
+
+# Replaced by ours (robots.txt, retry); never a login or a session (HTTP auth, cookies, which would
+# also import tldextract and requests); sources set how far links are followed (depth).
+DOWNLOADER_MIDDLEWARES_BASE = _without(
+    _scrapy.DOWNLOADER_MIDDLEWARES_BASE,
+    "RobotsTxtMiddleware",
+    "RetryMiddleware",
+    "HttpAuthMiddleware",
+    "CookiesMiddleware",
+)
+SPIDER_MIDDLEWARES_BASE = _without(_scrapy.SPIDER_MIDDLEWARES_BASE, "DepthMiddleware")
+# Scrapy's remote control runs Python code sent to a local HTTP server (its token in a file under
+# ~/.local/state): no place in a cron job, and aiohttp is 10 MB. No telnet, no feed exports.
+EXTENSIONS_BASE = _without(
+    _scrapy.EXTENSIONS_BASE, "RemoteControl", "TelnetConsole", "FeedExporter"
+)
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.lawful.LoggedInAreaMiddleware": 50,
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
 }

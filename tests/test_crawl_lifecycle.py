@@ -6,6 +6,7 @@ The paths and their expected outcomes are tabled in tests/fixtures/site/README.m
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -42,8 +43,10 @@ LIFECYCLE = (
 class Crawled:
     """The home after crawling s1, s2 and s3, with each run's JSON report and the request log."""
 
-    def __init__(self, home: Home, reports: list[dict], requests: dict[str, list]) -> None:
-        self.home, self.reports, self.requests = home, reports, requests
+    def __init__(
+        self, home: Home, reports: list[dict], requests: dict[str, list], state: Path
+    ) -> None:
+        self.home, self.reports, self.requests, self.state = home, reports, requests, state
         self.db = sqlite3.connect(home.path / "policyradar.db")
 
     def outcome(self, run: int, source: str) -> dict:
@@ -85,16 +88,19 @@ def crawled(site_server: SiteServer, tmp_path_factory: pytest.TempPathFactory) -
     template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
     home.sources(template.replace("{{base}}", site_server.base_url))
     reports, requests = [], {}
-    try:
-        for snapshot in ("s1", "s2", "s3"):
-            site_server.snapshot = snapshot
-            site_server.clear_requests()
-            args = [a for sid in LIFECYCLE for a in ("--source", sid)]
-            reports.append(home.crawl(*args))
-            requests[snapshot] = site_server.requests
-    finally:
-        site_server.snapshot = "s1"
-    return Crawled(home, reports, requests)
+    state = tmp_path_factory.mktemp("xdg-state")  # where Scrapy's remote control leaves its token
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XDG_STATE_HOME", str(state))
+        try:
+            for snapshot in ("s1", "s2", "s3"):
+                site_server.snapshot = snapshot
+                site_server.clear_requests()
+                args = [a for sid in LIFECYCLE for a in ("--source", sid)]
+                reports.append(home.crawl(*args))
+                requests[snapshot] = site_server.requests
+        finally:
+            site_server.snapshot = "s1"
+    return Crawled(home, reports, requests, state)
 
 
 def test_every_kind_yields_documents_on_the_first_crawl(crawled: Crawled) -> None:
@@ -216,6 +222,11 @@ def test_robots_txt_disallowed_paths_are_never_fetched(crawled: Crawled) -> None
 def test_every_request_carries_the_projects_user_agent(crawled: Crawled) -> None:
     agents = {r.headers.get("user-agent") for r in crawled.requests["s1"]}
     assert agents == {"PolicyRadar/0.1 (+https://github.com/policyradar/policyradar)"}
+
+
+def test_a_crawl_opens_no_remote_control_server(crawled: Crawled) -> None:
+    """Scrapy's RemoteControl (on by default) would run Python code sent to a local port."""
+    assert list(crawled.state.rglob("*")) == []
 
 
 def test_unchanged_fetches_do_not_grow_the_database(crawled: Crawled) -> None:
