@@ -20,10 +20,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from twisted.internet.defer import Deferred
-
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,6 +95,7 @@ def _follow_parent(parent: int) -> None:
 def _deferred(future: Future[T]) -> Deferred[T]:
     """A Deferred fired in the reactor thread when ``future`` (run elsewhere) is done."""
     from twisted.internet import reactor
+    from twisted.internet.defer import Deferred
 
     d: Deferred[T] = Deferred()
 

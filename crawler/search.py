@@ -115,6 +115,13 @@ def index_text(text: str) -> str:
     return " ".join(out)
 
 
+def change_index_texts(title: str, added: str, removed: str) -> tuple[str, str, str]:
+    """`index_text` of a change's title, added and removed text: the costly part of indexing
+    a change, pure, so a worker process can do it (see `crawler.offload`).
+    """
+    return index_text(title), index_text(added), index_text(removed)
+
+
 # -- the query side ---------------------------------------------------------------------------
 
 

@@ -41,7 +41,7 @@ def analyse_change(home: Path, text: ChangeText) -> tuple[Tags, tuple[str, str, 
     """A job for `crawler.offload`: ``text`` classified by the home's classifier, and its
     search-index texts (see `Storage.save_version`).
     """
-    from crawler.storage.fulltext import change_index_texts
+    from crawler.search import change_index_texts
 
     indexed = change_index_texts(text.title, text.added, text.removed)
     return load_classifier(home).classify(text), indexed

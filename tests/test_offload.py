@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
 def die_in_a_worker(parent: int, value: str) -> str:
@@ -16,6 +17,11 @@ def die_in_a_worker(parent: int, value: str) -> str:
     return value
 
 
+def loaded(*modules: str) -> list[str]:
+    """Which of ``modules`` the process it runs in has imported."""
+    return [name for name in modules if name in sys.modules]
+
+
 def run_jobs(code: str) -> dict:
     """Run ``code`` (which sets ``out``) inside the crawl's reactor, in a fresh process."""
     script = textwrap.dedent(
@@ -23,7 +29,7 @@ def run_jobs(code: str) -> dict:
         import json, os
         from crawler import offload
         from crawler.runner import run_in_reactor
-        from tests.test_offload import die_in_a_worker
+        from tests.test_offload import die_in_a_worker, loaded
 
         async def main():
             out = {}
@@ -66,3 +72,31 @@ def test_a_worker_that_dies_leaves_the_job_to_the_crawl_process() -> None:
 def test_no_workers_runs_the_job_in_the_crawl_process() -> None:
     got = run_jobs('out["same"] = await offload.run(0, os.getpid) == os.getpid()')
     assert got["same"] is True
+
+
+def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -> None:
+    """Scrapy, Twisted and SQLite's wrappers are ~40 MB a process that a worker never uses."""
+    code = """
+        from datetime import UTC, datetime
+        from pathlib import Path
+        from crawler.pagetext import Page, page_text
+        from crawler.tagger import analyse_change
+        from crawler.tagging import ChangeText
+
+        body = "亚马逊将于12月15日起调整FBA配送费。" * 20
+        html = f"<html><body><article><p>{body}</p></article></body></html>"
+        page = Page(html=html, text="", title="FBA", url="http://a.test/1")
+        text = (await offload.run(1, page_text, page)).text
+        change = ChangeText(
+            kind="new", title="FBA 配送费调整", added=text, removed="", published_at=None,
+            detected_at=datetime.now(UTC), language="zh",
+        )
+        tags, indexed = await offload.run(1, analyse_change, Path(HOME), change)
+        out["categories"], out["indexed"] = tags.categories, indexed[1]
+        heavy = ("scrapy", "twisted", "sqlite_utils", "crawler.storage")
+        out["worker"] = await offload.run(1, loaded, *heavy)
+    """
+    got = run_jobs(code.replace("HOME", repr(str(tmp_path))))
+    assert "fees" in got["categories"]
+    assert "配送" in got["indexed"].split()
+    assert got["worker"] == []

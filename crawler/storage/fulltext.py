@@ -50,13 +50,6 @@ def _index_values(*columns: Any) -> tuple[str, ...]:
     return tuple(index_text(text) for text in search_texts(*columns))
 
 
-def change_index_texts(title: str, added: str, removed: str) -> tuple[str, str, str]:
-    """`index_text` of a change's title, added and removed text: the costly part of indexing
-    a change, pure, so a worker process can do it (see `crawler.offload`).
-    """
-    return index_text(title), index_text(added), index_text(removed)
-
-
 def _index_change(
     conn: sqlite3.Connection,
     change_id: int,
