@@ -75,7 +75,9 @@ def test_no_workers_runs_the_job_in_the_crawl_process() -> None:
 
 
 def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -> None:
-    """Scrapy, Twisted and SQLite's wrappers are ~40 MB a process that a worker never uses."""
+    """Scrapy, Twisted, SQLite's wrappers and pkg_resources (which jieba would import) are
+    ~50 MB a process that a worker never uses.
+    """
     code = """
         from datetime import UTC, datetime
         from pathlib import Path
@@ -93,7 +95,7 @@ def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -
         )
         tags, indexed = await offload.run(1, analyse_change, Path(HOME), change)
         out["categories"], out["indexed"] = tags.categories, indexed[1]
-        heavy = ("scrapy", "twisted", "sqlite_utils", "crawler.storage")
+        heavy = ("scrapy", "twisted", "sqlite_utils", "crawler.storage", "pkg_resources")
         out["worker"] = await offload.run(1, loaded, *heavy)
     """
     got = run_jobs(code.replace("HOME", repr(str(tmp_path))))

@@ -29,10 +29,11 @@ _lexicon: list[Lexicon] = []  # the one cut_run uses, set by use_lexicon
 
 def use_lexicon(lexicon: Lexicon) -> None:
     """Cut with ``lexicon`` from now on (:func:`crawler.tagging.text.load_jieba` sets it)."""
-    import jieba.finalseg
+    from crawler.tagging.lexicon import import_jieba
 
+    finalseg = import_jieba().finalseg
     for word in lexicon.force_split:
-        jieba.finalseg.add_force_split(word)
+        finalseg.add_force_split(word)
     _lexicon[:] = [lexicon]
     cut_run.cache_clear()
 
@@ -56,12 +57,12 @@ def cut_han(text: str) -> list[str]:
 @functools.lru_cache(maxsize=RUN_CACHE)
 def cut_run(sentence: str) -> tuple[str, ...]:
     """``tuple(jieba.dt._Tokenizer__cut_DAG(sentence))`` for one run of Chinese characters."""
-    import jieba.finalseg  # after the first call: a lookup in sys.modules
-
     if not _lexicon:
-        from crawler.tagging.text import load_jieba  # sets it
+        from crawler.tagging.text import load_jieba  # sets it (and imports jieba)
 
         load_jieba()
+    import jieba.finalseg  # a lookup in sys.modules
+
     lexicon = _lexicon[0]
     prefixes = lexicon.words.iter_prefixes_with_ids
     weights = lexicon.weights
