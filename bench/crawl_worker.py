@@ -124,33 +124,56 @@ def instrument() -> list[str]:
     return stages
 
 
-def _rss_mb() -> float:
-    """Resident memory now (Linux), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+def _status_mb(pid: int | str, field: str) -> float:
+    """``field`` (VmRSS: resident now, VmHWM: its peak) of process ``pid`` (Linux), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
-def _tree_mb() -> tuple[float, float]:
-    """(RSS, PSS) summed over this process and its worker processes now, in MB (Linux).
+def _rss_mb() -> float:
+    return _status_mb("self", "VmRSS")
 
-    PSS counts a page shared by n processes as 1/n in each, so the sum is what the crawl takes
-    from the machine; the RSS sum counts shared pages (libraries, mapped files) once per process.
+
+class _Tree:
+    """This process and its children (the workers, multiprocessing's resource tracker), sampled.
+
+    A process's own peak is its VmHWM. Not ``getrusage``: a spawned child's ``ru_maxrss`` starts
+    at its parent's RSS when it forked (Linux keeps the high-water mark across ``exec``), so a
+    50 MB worker of a 90 MB crawl would read 90. The summed RSS and PSS are of one instant; PSS
+    counts a page shared by n processes as 1/n in each (the memory-mapped classifier dictionary,
+    libraries), so its sum is what the crawl takes from the machine.
     """
-    pids = [str(os.getpid())]
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        pids += (task / "children").read_text().split()
-    rss = pss = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith(("Rss:", "Pss:")):
-                    kb = int(line.split()[1])
-                    rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
-        except OSError:  # a worker that just exited
-            continue
-    return rss / 1024, pss / 1024
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, tuple[str, float]] = {}  # pid: (role, VmHWM MB) of each child
+        self.rss = self.pss = 0.0  # the highest sums seen
+
+    def sample(self) -> None:
+        me = str(os.getpid())
+        pids = [me]
+        for task in Path(f"/proc/{me}/task").iterdir():
+            pids += (task / "children").read_text().split()
+        rss = pss = 0
+        for pid in pids:
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                if pid != me:
+                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                    role = "tracker" if b"resource_tracker" in cmdline else "worker"
+                    self.peaks[pid] = (role, _status_mb(pid, "VmHWM"))
+            except OSError:  # a child that just exited
+                continue
+            for line in rollup:
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        self.rss, self.pss = max(self.rss, rss / 1024), max(self.pss, pss / 1024)
+
+    def children(self, role: str) -> list[float]:
+        return sorted((mb for r, mb in self.peaks.values() if r == role), reverse=True)
 
 
 def main() -> None:
@@ -180,13 +203,13 @@ def main() -> None:
     if profiler:
         profiler.enable()
     trace: list[tuple[float, float, int]] = []  # (seconds, RSS MB, article responses so far)
-    tree: list[tuple[float, float]] = []  # (RSS, PSS) of the crawl with its workers
+    tree = _Tree()
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.5):
             trace.append((time.perf_counter() - started, _rss_mb(), CALLS[stages[2]]))
-            tree.append(_tree_mb())
+            tree.sample()
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -209,15 +232,16 @@ def main() -> None:
         + workers.ru_stime,
         "cpu_in_crawl_process": (after.ru_utime - before.ru_utime)
         + (after.ru_stime - before.ru_stime),
-        "maxrss_kb": after.ru_maxrss,
-        "worker_maxrss_kb": workers.ru_maxrss,
+        "crawl_peak_mb": _status_mb("self", "VmHWM"),
         "worker_cpu": workers.ru_utime + workers.ru_stime,
         "worker_jobs": {name: {"jobs": n, "cpu": cpu} for name, (n, cpu) in offload.STATS.items()},
         "rss_before_crawl_mb": rss_before,
         "rss_after_crawl_mb": _rss_mb(),
         "rss_trace": trace,
-        "tree_rss_peak_mb": max((r for r, _ in tree), default=0.0),
-        "tree_pss_peak_mb": max((p for _, p in tree), default=0.0),
+        "tree_rss_peak_mb": tree.rss,
+        "tree_pss_peak_mb": tree.pss,
+        "worker_peaks_mb": tree.children("worker"),
+        "tracker_peak_mb": max(tree.children("tracker"), default=0.0),
         # in the crawl process itself (0 workers, or a removal classified here)
         "lexicon_loaded": "lexicon"
         in getattr(sys.modules.get("crawler.tagging.text"), "_state", {}),

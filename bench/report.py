@@ -21,13 +21,14 @@ def _counts(d: dict[str, int]) -> str:
 
 
 def _rss(pr: dict[str, Any]) -> str:
-    """Peak RSS of the crawl process plus its worker processes' (shown apart when there are),
-    and the peak of their summed PSS (pages shared between them counted once).
+    """Peak RSS of the crawl process, or with worker processes the peak of the sum over all
+    of them, with each one's own peak and the peak of their summed PSS (shared pages once).
     """
-    if not pr.get("rss_worker"):
+    if not pr.get("rss_workers"):
         return _f(pr["rss"], 0)
-    pss = f"; PSS {_f(pr['pss'], 0)}" if pr.get("pss") else ""
-    return f"{_f(pr['rss'], 0)} ({_f(pr['rss_crawl'], 0)} + workers{pss})"
+    workers = " + ".join(_f(mb, 0) for mb in pr["rss_workers"])
+    crawl, pss = _f(pr["rss_crawl"], 0), _f(pr["pss"], 0)
+    return f"{_f(pr['rss'], 0)} (crawl {crawl}, workers {workers}; PSS {pss})"
 
 
 def rounds_table(rows: list[dict[str, Any]]) -> list[str]:

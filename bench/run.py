@@ -199,16 +199,16 @@ class Bench:
         failed = [s for s in result["sources"] if s["outcome"] == "error"]
         if failed and not errors_expected:
             raise ChildFailedError(f"{tag}: sources ended in error: {failed}")
-        # wait4 counts the worker processes' CPU; their memory is added: they run side by side
-        crawl_mb, worker_mb = result["maxrss_kb"] / 1024, result["worker_maxrss_kb"] / 1024
-        workers = int({**self.settings, **(extra or {})}["CRAWLER_WORKERS"])
+        # wait4 counts the worker processes' CPU; memory is the crawl's own peak, or with
+        # workers the highest sum over all its processes at one instant (see crawl_worker._Tree)
+        workers = result["worker_peaks_mb"]
         return {
             **result,
             "wall": measured.wall,
             "cpu": measured.cpu,
-            "rss": crawl_mb + (workers * worker_mb if worker_mb else 0.0),
-            "rss_crawl": crawl_mb,
-            "rss_worker": worker_mb,
+            "rss": max(result["crawl_peak_mb"], result["tree_rss_peak_mb"]),
+            "rss_crawl": result["crawl_peak_mb"],
+            "rss_workers": workers,
             "pss": result["tree_pss_peak_mb"],
         }
 
