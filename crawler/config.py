@@ -153,7 +153,10 @@ class CrawlSettings:
     max_size_mb: float = _help("largest response body accepted, in MB", 10.0)
     retry_times: int = _help("retries of a 429/5xx/timeout, with exponential backoff", 3)
     retry_backoff: float = _help("first backoff in seconds; doubles on each retry", 2.0)
-    workers: int = _help("processes that extract and classify pages beside the crawl (0-16)", 1)
+    workers: int = _help(
+        "processes that extract pages beside the crawl; 2 or more also classify them (0-16)",
+        1,
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
