@@ -37,7 +37,7 @@ LOG_LEVEL = "INFO"
 CRAWLER_HOME = None  # the home folder; None means POLICYRADAR_HOME or ~/.policyradar
 CRAWLER_RUN_ID = None  # set by `policyradar crawl`; a plain `scrapy crawl` opens its own run
 CONDITIONALGET_ENABLED = True
-CRAWLER_WORKERS = 1  # processes for extraction and classification beside the crawl; 0: none
+CRAWLER_WORKERS = 1  # processes that extract (2 or more: and classify) beside the crawl; 0: none
 
 
 def _without(base: dict[str, int], *removed: str) -> dict[str, int]:
