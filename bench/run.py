@@ -70,9 +70,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--workers",
         type=int,
-        default=2,
-        help="CRAWLER_WORKERS: processes that extract and classify beside the crawl (default 2, "
-        "one per core here; PolicyRadar's own default is 1)",
+        default=1,
+        help="CRAWLER_WORKERS: processes that extract (2 or more: and classify) beside the crawl "
+        "(default 1, PolicyRadar's own default: the worker extracts, the crawl classifies)",
     )
     p.add_argument("--no-trap", action="store_true", help="skip the CONCURRENT_ITEMS 1 vs 100 runs")
     p.add_argument(
