@@ -136,6 +136,10 @@ def _rss_mb() -> float:
     return _status_mb("self", "VmRSS")
 
 
+# children by their command line; any other is a worker of the pool
+_ROLES = ((b"resource_tracker", "tracker"), (b"crawler.tagging.lexicon", "lexicon build"))
+
+
 class _Tree:
     """This process and its children (the workers, multiprocessing's resource tracker), sampled.
 
@@ -161,7 +165,7 @@ class _Tree:
                 rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
                 if pid != me:
                     cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-                    role = "tracker" if b"resource_tracker" in cmdline else "worker"
+                    role = next((r for key, r in _ROLES if key in cmdline), "worker")
                     self.peaks[pid] = (role, _status_mb(pid, "VmHWM"))
             except OSError:  # a child that just exited
                 continue
@@ -242,6 +246,8 @@ def main() -> None:
         "tree_pss_peak_mb": tree.pss,
         "worker_peaks_mb": tree.children("worker"),
         "tracker_peak_mb": max(tree.children("tracker"), default=0.0),
+        # the classifier's dictionary built on a machine's first classification (see lexicon.py)
+        "lexicon_build_mb": max(tree.children("lexicon build"), default=0.0),
         # in the crawl process itself (0 workers, or a removal classified here)
         "lexicon_loaded": "lexicon"
         in getattr(sys.modules.get("crawler.tagging.text"), "_state", {}),

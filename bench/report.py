@@ -28,7 +28,8 @@ def _rss(pr: dict[str, Any]) -> str:
         return _f(pr["rss"], 0)
     workers = " + ".join(_f(mb, 0) for mb in pr["rss_workers"])
     crawl, pss = _f(pr["rss_crawl"], 0), _f(pr["pss"], 0)
-    return f"{_f(pr['rss'], 0)} (crawl {crawl}, workers {workers}; PSS {pss})"
+    build = f", lexicon build {_f(mb, 0)}" if (mb := pr.get("rss_lexicon_build")) else ""
+    return f"{_f(pr['rss'], 0)} (crawl {crawl}, workers {workers}{build}; PSS {pss})"
 
 
 def rounds_table(rows: list[dict[str, Any]]) -> list[str]:

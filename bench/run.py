@@ -209,6 +209,7 @@ class Bench:
             "rss": max(result["crawl_peak_mb"], result["tree_rss_peak_mb"]),
             "rss_crawl": result["crawl_peak_mb"],
             "rss_workers": workers,
+            "rss_lexicon_build": result["lexicon_build_mb"],
             "pss": result["tree_pss_peak_mb"],
         }
 
