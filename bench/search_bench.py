@@ -220,7 +220,7 @@ def ui_times(path: Path, rounds: int) -> list[tuple[str, float, float, int]]:
     """Pages fetched from the app under uvicorn on 127.0.0.1 (a port the OS chooses)."""
     import threading
 
-    import httpx
+    import httpx2 as httpx
     import uvicorn
 
     from web.app import create_app
