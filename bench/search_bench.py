@@ -1,6 +1,7 @@
-"""Search benchmark: latency at N synthetic changes, UI render time, and index designs compared.
+"""Search benchmark: latency at N synthetic changes, UI and CLI times, index designs compared.
 
-    python bench/search_bench.py --n 100000            # latency p50/p95, UI page times
+    python bench/search_bench.py --n 100000            # latency p50/p95, UI page and CLI times
+    python bench/search_bench.py --n 5000              # the digest of 5,000 changes
     python bench/search_bench.py --compare --n 20000   # jieba vs trigram vs bigram index
 
 Synthetic changes are built from the paragraphs and titles of a real demo crawl (Chinese and
@@ -17,6 +18,7 @@ import random
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -265,6 +267,44 @@ def ui_times(path: Path, rounds: int) -> list[tuple[str, float, float, int]]:
 # -- the index designs compared (--compare) -----------------------------------------------------
 
 
+def cli_times(db: Path, rounds: int) -> list[tuple[str, float, float, int]]:
+    """The real `policyradar` commands, each run a fresh process (start-up included), on a home
+    holding ``db``: changes, search, and the digest of the last 7 days rendered to a file.
+    """
+    exe = str(Path(sys.executable).parent / "policyradar")
+    with tempfile.TemporaryDirectory() as tmp:
+        home, out = Path(tmp) / "home", Path(tmp) / "digest"
+        home.mkdir()
+        (home / "policyradar.db").symlink_to(db.resolve())
+        subprocess.run([exe, "--home", str(home), "init"], capture_output=True, check=True)
+        week = sqlite3.connect(db).execute(
+            "SELECT COUNT(*) FROM changes WHERE detected_at >= ?",
+            ((datetime.now(UTC) - timedelta(days=7)).isoformat(),),
+        )
+        commands = [
+            ("cli: changes --json", ["changes", "--json"]),
+            ("cli: search 关税 --json", ["search", "关税", "--json"]),
+            ("cli: search referral fee --json", ["search", "referral fee", "--json"]),
+            (
+                f"cli: digest, {week.fetchone()[0]:,} changes of 7 days (html)",
+                ["digest", "--format", "html", "--output", str(out)],
+            ),
+        ]
+        rows = []
+        for label, args in commands:
+            walls, size = [], 0
+            for _ in range(rounds):
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [exe, "--home", str(home), *args], capture_output=True, check=True, timeout=600
+                )
+                walls.append(time.perf_counter() - started)
+                size = len(done.stdout) or out.stat().st_size
+            p50, p95 = percentiles(walls)
+            rows.append((label, p50 * 1000, p95 * 1000, size))
+        return rows
+
+
 def _jieba_tokens(text: str, search: bool) -> str:
     import jieba
 
@@ -421,7 +461,11 @@ def main() -> None:
                 f" {stats['insert_s']:.1f} s, index {stats['index_s']:.1f} s"
                 f" ({stats['chars'] / stats['index_s'] / 1e6:.2f} M chars/s), file {mb:.0f} MB"
             )
-        rows = latency(path, args.rounds) + ui_times(path, args.rounds * 4)
+        rows = (
+            latency(path, args.rounds)
+            + ui_times(path, args.rounds * 4)
+            + cli_times(path, args.rounds)
+        )
         print(f"\n{'what':<40} {'p50 ms':>8} {'p95 ms':>8} {'results/bytes':>14}")
         for label, p50, p95, extra in rows:
             print(f"{label:<40} {p50:>8.1f} {p95:>8.1f} {extra:>14,}")
