@@ -455,11 +455,12 @@ def render(bench: Bench, args: argparse.Namespace, info: dict[str, str], seconds
         ]
     if st := bench.extra["startup"]:
         lines += [
-            "## `policyradar changes --json` start-up",
+            "## Start-up: `policyradar changes --json` and `policyradar search`",
             "",
             f"median {st['wall_median']:.2f} s, min {st['wall_min']:.2f} s; imports "
             f"{st['imports_s']:.2f} s, the command itself {st['command_s']:.3f} s; "
-            f"{st['json_bytes'] / 1e6:.1f} MB of JSON.",
+            f"{st['json_bytes'] / 1e6:.1f} MB of JSON. `policyradar search 费用 --json`: median "
+            f"{st['search_median']:.2f} s, start-up included.",
             "",
             "Heaviest top-level imports (cumulative, while the command runs): "
             + ", ".join(f"{m} {s * 1000:.0f} ms" for m, s in st["top_imports"][:6]),

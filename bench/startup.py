@@ -1,4 +1,6 @@
-"""Start-up of `policyradar changes --json`: wall time, and what Python imports on the way."""
+"""Start-up of `policyradar changes --json` (wall time, what Python imports on the way) and of
+`policyradar search`.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +46,12 @@ def measure(bin_dir: Path, home: Path, repeat: int = 5) -> dict:
         done = subprocess.run(cmd, capture_output=True, timeout=120, check=True)
         walls.append(time.perf_counter() - started)
         size = len(done.stdout)
+    search = [str(bin_dir / "policyradar"), "--home", str(home), "search", "费用", "--json"]
+    search_walls = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(search, capture_output=True, timeout=120, check=True)
+        search_walls.append(time.perf_counter() - started)
     python = str(bin_dir / "python")
     args = ["--home", str(home), "changes", "--json"]
     phases = subprocess.run(
@@ -68,6 +76,7 @@ def measure(bin_dir: Path, home: Path, repeat: int = 5) -> dict:
         "wall_median": statistics.median(walls),
         "wall_min": min(walls),
         "json_bytes": size,
+        "search_median": statistics.median(search_walls),
         "imports_s": imports_s,
         "command_s": command_s,
         "top_imports": sorted(cli_children, key=lambda kv: -kv[1])[:8],
