@@ -201,14 +201,13 @@ class Bench:
             raise ChildFailedError(f"{tag}: sources ended in error: {failed}")
         # wait4 counts the worker processes' CPU; memory is the crawl's own peak, or with
         # workers the highest sum over all its processes at one instant (see crawl_worker._Tree)
-        workers = result["worker_peaks_mb"]
         return {
             **result,
             "wall": measured.wall,
             "cpu": measured.cpu,
             "rss": max(result["crawl_peak_mb"], result["tree_rss_peak_mb"]),
             "rss_crawl": result["crawl_peak_mb"],
-            "rss_workers": workers,
+            "rss_workers": result["worker_peaks_mb"],
             "rss_lexicon_build": result["lexicon_build_mb"],
             "pss": result["tree_pss_peak_mb"],
         }

@@ -39,19 +39,9 @@ finally:
 
 
 def measure(bin_dir: Path, home: Path, repeat: int = 5) -> dict:
-    cmd = [str(bin_dir / "policyradar"), "--home", str(home), "changes", "--json"]
-    walls, size = [], 0
-    for _ in range(repeat):
-        started = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, timeout=120, check=True)
-        walls.append(time.perf_counter() - started)
-        size = len(done.stdout)
-    search = [str(bin_dir / "policyradar"), "--home", str(home), "search", "费用", "--json"]
-    search_walls = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(search, capture_output=True, timeout=120, check=True)
-        search_walls.append(time.perf_counter() - started)
+    exe = [str(bin_dir / "policyradar"), "--home", str(home)]
+    walls, out = _timed([*exe, "changes", "--json"], repeat)
+    search_walls, _ = _timed([*exe, "search", "费用", "--json"], repeat)
     python = str(bin_dir / "python")
     args = ["--home", str(home), "changes", "--json"]
     phases = subprocess.run(
@@ -75,13 +65,23 @@ def measure(bin_dir: Path, home: Path, repeat: int = 5) -> dict:
     return {
         "wall_median": statistics.median(walls),
         "wall_min": min(walls),
-        "json_bytes": size,
+        "json_bytes": len(out),
         "search_median": statistics.median(search_walls),
         "imports_s": imports_s,
         "command_s": command_s,
         "top_imports": sorted(cli_children, key=lambda kv: -kv[1])[:8],
         "heavy_loaded": {h: _chain(rows, h) for h in HEAVY if h in loaded},
     }
+
+
+def _timed(cmd: list[str], repeat: int) -> tuple[list[float], bytes]:
+    """Wall times of ``repeat`` runs of ``cmd``, and the last one's output."""
+    walls, out = [], b""
+    for _ in range(repeat):
+        started = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, timeout=120, check=True).stdout
+        walls.append(time.perf_counter() - started)
+    return walls, out
 
 
 def _chain(rows: list[tuple[int, str, float]], package: str) -> str:
