@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from startup import timed  # noqa: E402
+
 from crawler.search import index_text, parse  # noqa: E402
 from crawler.storage import Storage, codec  # noqa: E402
 from crawler.tagging.text import fold  # noqa: E402
@@ -264,9 +266,6 @@ def ui_times(path: Path, rounds: int) -> list[tuple[str, float, float, int]]:
     return out
 
 
-# -- the index designs compared (--compare) -----------------------------------------------------
-
-
 def cli_times(db: Path, rounds: int) -> list[tuple[str, float, float, int]]:
     """The real `policyradar` commands, each run a fresh process (start-up included), on a home
     holding ``db``: changes, search, and the digest of the last 7 days rendered to a file.
@@ -292,17 +291,13 @@ def cli_times(db: Path, rounds: int) -> list[tuple[str, float, float, int]]:
         ]
         rows = []
         for label, args in commands:
-            walls, size = [], 0
-            for _ in range(rounds):
-                started = time.perf_counter()
-                done = subprocess.run(
-                    [exe, "--home", str(home), *args], capture_output=True, check=True, timeout=600
-                )
-                walls.append(time.perf_counter() - started)
-                size = len(done.stdout) or out.stat().st_size
+            walls, stdout = timed([exe, "--home", str(home), *args], rounds)
             p50, p95 = percentiles(walls)
-            rows.append((label, p50 * 1000, p95 * 1000, size))
+            rows.append((label, p50 * 1000, p95 * 1000, len(stdout) or out.stat().st_size))
         return rows
+
+
+# -- the index designs compared (--compare) -----------------------------------------------------
 
 
 def _jieba_tokens(text: str, search: bool) -> str:

@@ -40,8 +40,8 @@ finally:
 
 def measure(bin_dir: Path, home: Path, repeat: int = 5) -> dict:
     exe = [str(bin_dir / "policyradar"), "--home", str(home)]
-    walls, out = _timed([*exe, "changes", "--json"], repeat)
-    search_walls, _ = _timed([*exe, "search", "费用", "--json"], repeat)
+    walls, out = timed([*exe, "changes", "--json"], repeat)
+    search_walls, _ = timed([*exe, "search", "费用", "--json"], repeat)
     python = str(bin_dir / "python")
     args = ["--home", str(home), "changes", "--json"]
     phases = subprocess.run(
@@ -74,7 +74,7 @@ def measure(bin_dir: Path, home: Path, repeat: int = 5) -> dict:
     }
 
 
-def _timed(cmd: list[str], repeat: int) -> tuple[list[float], bytes]:
+def timed(cmd: list[str], repeat: int) -> tuple[list[float], bytes]:
     """Wall times of ``repeat`` runs of ``cmd``, and the last one's output."""
     walls, out = [], b""
     for _ in range(repeat):
