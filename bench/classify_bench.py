@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    from crawler.tagging import CategorySet, ChangeText, Classifier, Watchlist
+    from policyradar.tagging import CategorySet, ChangeText, Classifier, Watchlist
 
     cases = tomllib.loads((ROOT / "tests/cases/classification.toml").read_text("utf-8"))["case"]
     texts = [

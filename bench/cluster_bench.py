@@ -34,12 +34,15 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from crawler import tagger  # noqa: E402
-from crawler.diffing import new_document_diff  # noqa: E402
-from crawler.items import ChangeKind, Snapshot  # noqa: E402
-from crawler.records import utcnow  # noqa: E402
-from crawler.storage import Storage  # noqa: E402
-from crawler.tagging.clusters import SIGNATURE_SIZE, _hash, signature  # noqa: E402
+from policyradar.records import (  # noqa: E402
+    ChangeKind,
+    Snapshot,
+    utcnow,
+)
+from policyradar.storage import Storage  # noqa: E402
+from policyradar.tagging import apply as tagger  # noqa: E402
+from policyradar.tagging.clusters import SIGNATURE_SIZE, _hash, signature  # noqa: E402
+from policyradar.text.diffing import new_document_diff  # noqa: E402
 
 SOURCES = [f"source-{i}" for i in range(8)]
 VOCABULARY = 60_000

@@ -1,7 +1,8 @@
 """One PolicyRadar crawl in this process, with the time spent in each pipeline stage; writes JSON.
 
 Run by bench/run.py as a child process (so its CPU time and peak RSS are its own). The crawl is the
-real one: ``crawler.runner.crawl`` with the real spiders, every pipeline in ``ITEM_PIPELINES`` and
+real one: ``policyradar.crawler.runner.crawl`` with the real spiders, every pipeline in
+``ITEM_PIPELINES`` and
 the SQLite file in the bench home. Stage times come from wrapping, in this process only, each
 pipeline class's ``process_item``, the conditional-GET middleware's lookup and the listing spider's
 callbacks with a timer; no project file is changed. ``--profile FILE`` also runs cProfile.
@@ -105,9 +106,9 @@ def _timed_callback(name: str, fn: Any) -> Any:
 
 def instrument() -> list[str]:
     """Wrap the timed parts; return the stage names in flow order."""
-    from crawler import settings
-    from crawler.middlewares.conditional import ConditionalGetMiddleware
-    from spiders.listing import ListingSpider
+    from policyradar.crawler import settings
+    from policyradar.crawler.middlewares.conditional import ConditionalGetMiddleware
+    from policyradar.spiders.listing import ListingSpider
 
     stages = ["spider: list pages", "conditional GET lookup", "spider: article responses"]
     ListingSpider.parse_index = _timed_callback(stages[0], ListingSpider.parse_index)
@@ -137,7 +138,7 @@ def _rss_mb() -> float:
 
 
 # children by their command line; any other is a worker of the pool
-_ROLES = ((b"resource_tracker", "tracker"), (b"crawler.tagging.lexicon", "lexicon build"))
+_ROLES = ((b"resource_tracker", "tracker"), (b"policyradar.tagging.lexicon", "lexicon build"))
 
 
 class _Tree:
@@ -192,9 +193,9 @@ def main() -> None:
     for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "py.warnings"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    from crawler import offload
-    from crawler.config import load_config
-    from crawler.runner import crawl, run_in_reactor, select_sources
+    from policyradar.config import load_config
+    from policyradar.crawler import offload
+    from policyradar.crawler.runner import crawl, run_in_reactor, select_sources
 
     stages = instrument()
     config = load_config(args.home)
@@ -250,7 +251,7 @@ def main() -> None:
         "lexicon_build_mb": max(tree.children("lexicon build"), default=0.0),
         # in the crawl process itself (0 workers, or a removal classified here)
         "lexicon_loaded": "lexicon"
-        in getattr(sys.modules.get("crawler.tagging.text"), "_state", {}),
+        in getattr(sys.modules.get("policyradar.tagging.text"), "_state", {}),
         "heavy_modules": sorted(
             m for m in ("jieba.analyse", "trafilatura", "opencc", "jieba") if m in sys.modules
         ),

@@ -40,7 +40,9 @@ def summary(path: Path, top: int = 15) -> str:
     for module, seconds in sorted(by_module.items(), key=lambda kv: -kv[1])[:top]:
         out.append(f"  {seconds:7.2f} s {100 * seconds / total:5.1f} %  {module}")
     out.append("  top project functions by cumulative time:")
-    mine = [f for f in functions if f[2].startswith(("crawler.", "spiders."))]
+    mine = [
+        f for f in functions if f[2].startswith(("policyradar.crawler.", "policyradar.spiders."))
+    ]
     for _tottime, cumtime, label in sorted(mine, key=lambda f: -f[1])[:top]:
         out.append(f"  {cumtime:7.2f} s cum  {label}")
     return "\n".join(out)

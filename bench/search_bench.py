@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from startup import timed  # noqa: E402
 
-from crawler.search import index_text, parse  # noqa: E402
-from crawler.storage import Storage, codec  # noqa: E402
-from crawler.tagging.text import fold  # noqa: E402
+from policyradar.search.query import index_text, parse  # noqa: E402
+from policyradar.storage import Storage, codec  # noqa: E402
+from policyradar.tagging.text import fold  # noqa: E402
 
 QUERIES = [
     "库容",
@@ -87,7 +87,7 @@ def demo_corpus() -> tuple[list[str], list[str], list[str], list[str]]:
     """Paragraphs and titles of a real demo crawl: (zh paragraphs, en paragraphs, zh, en titles)."""
     from rich.console import Console
 
-    from crawler.demo import run_demo
+    from policyradar.demo.run import run_demo
 
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
@@ -203,7 +203,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def latency(path: Path, rounds: int) -> list[tuple[str, float, float, int]]:
-    from web.searching import search_changes
+    from policyradar.search.changes import search_changes
 
     storage = Storage(path)
     out = []
@@ -227,7 +227,7 @@ def ui_times(path: Path, rounds: int) -> list[tuple[str, float, float, int]]:
     import httpx2 as httpx
     import uvicorn
 
-    from web.app import create_app
+    from policyradar.web.app import create_app
 
     server = uvicorn.Server(
         uvicorn.Config(create_app(path), host="127.0.0.1", port=0, log_level="warning")
@@ -303,7 +303,7 @@ def cli_times(db: Path, rounds: int) -> list[tuple[str, float, float, int]]:
 def _jieba_tokens(text: str, search: bool) -> str:
     import jieba
 
-    from crawler.tagging.text import USERDICT_FILE
+    from policyradar.tagging.text import USERDICT_FILE
 
     if not jieba.dt.initialized:  # jieba's own dictionary: the classifier no longer loads it
         jieba.initialize()

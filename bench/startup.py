@@ -28,7 +28,7 @@ HEAVY = (
 PHASES = """\
 import sys, time
 t0 = time.perf_counter()
-import crawler.cli as cli
+import policyradar.cli.main as cli
 t1 = time.perf_counter()
 try:
     cli.cli.main(sys.argv[1:], prog_name="policyradar", standalone_mode=False)
@@ -85,7 +85,7 @@ def timed(cmd: list[str], repeat: int) -> tuple[list[float], bytes]:
 
 
 def _chain(rows: list[tuple[int, str, float]], package: str) -> str:
-    """Who imported ``package`` first: "jieba <- crawler.tagging.text <- ... <- crawler.cli"."""
+    """Who imported ``package`` first: "jieba <- policyradar.tagging.text <- ... <- cli"."""
     for i, (indent, mod, _) in enumerate(rows):
         if mod == package or mod.startswith(package + "."):
             names, level = [package], indent

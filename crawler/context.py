@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.config import Config, load_config, resolve_home
-from crawler.storage import Storage
+from policyradar.config import Config, load_config, resolve_home
+from policyradar.storage import Storage
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

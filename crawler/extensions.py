@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
-from crawler.context import CrawlContext
+from policyradar.crawler.context import CrawlContext
 
 if TYPE_CHECKING:
     from scrapy import Spider

@@ -15,7 +15,7 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.middlewares.lawful import LoginWallError
+from policyradar.crawler.middlewares.lawful import LoginWallError
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure

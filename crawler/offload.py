@@ -5,7 +5,7 @@ classification (jieba) are pure functions of picklable values, so the pipelines 
 process pool shared by every crawler of the process and await the result, while the crawl and the
 store go on. ``CRAWLER_WORKERS`` (``workers`` in config.toml's ``[crawl]``) sets the pool's size;
 0 runs them in the crawl process. The pool starts on the first job, so a crawl where nothing is
-new never pays for it, and `shutdown` (called when `crawler.runner.crawl` ends) stops it.
+new never pays for it, and `shutdown` (called when `runner.crawl` ends) stops it.
 """
 
 from __future__ import annotations

@@ -7,13 +7,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from crawler.storage import Storage
+from policyradar.storage import Storage
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from crawler.config import Config, Source
-    from crawler.records import RunSource
+    from policyradar.config import Config, Source
+    from policyradar.records import RunSource
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,8 +79,8 @@ async def crawl(
     from scrapy.crawler import AsyncCrawlerRunner
     from scrapy.utils.project import get_project_settings
 
-    from crawler import offload
-    from spiders import SPIDER_BY_KIND
+    from policyradar.crawler import offload
+    from policyradar.spiders import SPIDER_BY_KIND
 
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -88,7 +88,7 @@ async def crawl(
         storage.sync_sources(config.sources)
         run_id = storage.start_run([s.id for s in sources], baseline=True)
     project = get_project_settings()
-    project.setmodule("crawler.settings", priority="project")
+    project.setmodule("policyradar.crawler.settings", priority="project")
     project.setdict(
         {"CRAWLER_HOME": str(config.home), "CRAWLER_RUN_ID": run_id, **(settings or {})},
         priority="cmdline",

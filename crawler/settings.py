@@ -3,8 +3,8 @@
 from scrapy.settings import default_settings as _scrapy
 
 BOT_NAME = "policyradar"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["policyradar.spiders"]
+NEWSPIDER_MODULE = "policyradar.spiders"
 
 # -- politeness (per-source overrides come from sources.toml; crawl-wide ones from config.toml) --
 USER_AGENT = "PolicyRadar/0.1 (+https://github.com/policyradar/policyradar)"
@@ -63,20 +63,20 @@ EXTENSIONS_BASE = _without(
     _scrapy.EXTENSIONS_BASE, "RemoteControl", "TelnetConsole", "FeedExporter"
 )
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.lawful.LoggedInAreaMiddleware": 50,
-    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
-    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
+    "policyradar.crawler.middlewares.lawful.LoggedInAreaMiddleware": 50,
+    "policyradar.crawler.middlewares.robots.RobotsTxtMiddleware": 100,
+    "policyradar.crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "policyradar.crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.canonical.CanonicalUrlPipeline": 100,
-    "crawler.pipelines.shortcut.ShortcutPipeline": 200,
-    "crawler.pipelines.text.TextPipeline": 300,
-    "crawler.pipelines.version.VersionPipeline": 700,
-    "crawler.pipelines.tag.TagPipeline": 750,
-    "crawler.pipelines.store.StorePipeline": 800,
-    "crawler.pipelines.tag.RemovalTagPipeline": 900,
+    "policyradar.crawler.pipelines.canonical.CanonicalUrlPipeline": 100,
+    "policyradar.crawler.pipelines.shortcut.ShortcutPipeline": 200,
+    "policyradar.crawler.pipelines.text.TextPipeline": 300,
+    "policyradar.crawler.pipelines.version.VersionPipeline": 700,
+    "policyradar.crawler.pipelines.tag.TagPipeline": 750,
+    "policyradar.crawler.pipelines.store.StorePipeline": 800,
+    "policyradar.crawler.pipelines.tag.RemovalTagPipeline": 900,
 }
 EXTENSIONS = {
-    "crawler.extensions.RunRecorder": 500,
+    "policyradar.crawler.extensions.RunRecorder": 500,
 }

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from digest.labels import category_rank
+from policyradar.digest.labels import category_rank
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from crawler.records import Change
-    from digest.subscriptions import Subscription
+    from policyradar.digest.subscriptions import Subscription
+    from policyradar.records import Change
 
 EXCERPT_CHARS = 200
 URGENCY_RANK = {"low": 0, "medium": 1, "high": 2}

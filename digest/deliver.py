@@ -17,20 +17,20 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import apprise
 
-import digest.wecom_markdown  # registers wecommd:// with apprise
-from crawler.records import from_iso
-from digest.build import build_digest, quiet_digest
-from digest.render import renderer_for
-from digest.secrets import hidden, redact, scrub, secret_fragments
-from digest.subscriptions import SubscriptionError, is_due, resolve_url
+import policyradar.digest.wecom_markdown  # registers wecommd:// with apprise
+from policyradar.digest.build import build_digest, quiet_digest
+from policyradar.digest.render import renderer_for
+from policyradar.digest.secrets import hidden, redact, scrub, secret_fragments
+from policyradar.digest.subscriptions import SubscriptionError, is_due, resolve_url
+from policyradar.records import from_iso
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
 
-    from crawler.storage import Storage
-    from digest.layout import Part, Renderer
-    from digest.subscriptions import Subscription
+    from policyradar.digest.layout import Part, Renderer
+    from policyradar.digest.subscriptions import Subscription
+    from policyradar.storage import Storage
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def deliver(
         hidden(url) as fragments,
         apprise.LogCapture(level=logging.WARNING) as captured,
         apprise.LogCapture(
-            name=digest.wecom_markdown.__name__, level=logging.WARNING
+            name=policyradar.digest.wecom_markdown.__name__, level=logging.WARNING
         ) as captured_md,
     ):
         notifier = apprise.Apprise()

@@ -7,9 +7,11 @@ import logging
 import tomllib
 from pathlib import Path
 
+from policyradar.resources import data_path
+
 logger = logging.getLogger(__name__)
 
-CATEGORIES_FILE = Path(__file__).resolve().parent.parent / "data" / "categories.toml"
+CATEGORIES_FILE = data_path("categories.toml")
 
 # The fixed order of the digest's sections; unknown ids follow, then "other".
 CATEGORY_ORDER: tuple[str, ...] = (
@@ -127,7 +129,7 @@ def _category_table(path: Path = CATEGORIES_FILE) -> dict[str, tuple[str, str]]:
 
 
 def category_name(cat_id: str, lang: str = "zh") -> str:
-    """Return a category's display name; the one lookup to repoint at ``crawler.tagging``."""
+    """Return a category's display name; the one lookup to repoint at ``policyradar.tagging``."""
     zh, en = _category_table().get(cat_id, (cat_id, cat_id))
     return en if lang == "en" else zh
 

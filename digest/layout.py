@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from digest.labels import category_name, word
+from policyradar.digest.labels import category_name, word
 
 if TYPE_CHECKING:
-    from digest.build import Digest, DigestItem, HealthItem
+    from policyradar.digest.build import Digest, DigestItem, HealthItem
 
 ELLIPSIS = "…"
 _PLACEHOLDER_PARTS = 999  # header space is reserved for "(999/999)"

@@ -7,8 +7,8 @@ import re
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from digest.labels import category_name, colon, word
-from digest.layout import (
+from policyradar.digest.labels import category_name, colon, word
+from policyradar.digest.layout import (
     Entry,
     Part,
     Renderer,
@@ -21,14 +21,14 @@ from digest.layout import (
     title_text,
     view,
 )
-from digest.render_html import EmailRenderer, HtmlRenderer
-from digest.secrets import scheme_of
+from policyradar.digest.render_html import EmailRenderer, HtmlRenderer
+from policyradar.digest.secrets import scheme_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from digest.build import Digest
-    from digest.layout import ItemView
+    from policyradar.digest.build import Digest
+    from policyradar.digest.layout import ItemView
 
 
 class TextRenderer(Renderer):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from digest.labels import word
-from digest.layout import (
+from policyradar.digest.labels import word
+from policyradar.digest.layout import (
     Renderer,
     group_title,
     health_text,
@@ -17,8 +17,8 @@ from digest.layout import (
 )
 
 if TYPE_CHECKING:
-    from digest.build import Digest
-    from digest.layout import Entry, ItemView, Trim
+    from policyradar.digest.build import Digest
+    from policyradar.digest.layout import Entry, ItemView, Trim
 
 CSS = """
 body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;max-width:760px;
@@ -149,6 +149,6 @@ class EmailRenderer(HtmlRenderer):
         )
 
     def plain_text(self, d: Digest) -> str:
-        from digest.render import TextRenderer
+        from policyradar.digest.render import TextRenderer
 
         return TextRenderer().render(d)[0]

@@ -72,7 +72,7 @@ _LOGGERS = (
     "urllib3.connectionpool",
     "urllib3.util.retry",
     "requests",
-    "digest.wecom_markdown",
+    "policyradar.digest.wecom_markdown",
 )
 
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from crawler.config import ConfigError
-from digest.labels import known_categories
-from digest.secrets import hidden, redact, scheme_of, scrub
+from policyradar.config import ConfigError
+from policyradar.digest.labels import known_categories
+from policyradar.digest.secrets import hidden, redact, scheme_of, scrub
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -196,8 +196,10 @@ def check_url(url: str, fmt: str | None = None) -> str | None:
     """Return why apprise cannot use ``url`` (secrets scrubbed), or None when it can."""
     import apprise
 
-    from digest.wecom_markdown import SCHEME as WECOM_MD  # importing it registers the scheme
-    from digest.wecom_markdown import canonical_url
+    from policyradar.digest.wecom_markdown import (
+        SCHEME as WECOM_MD,  # importing it registers the scheme
+    )
+    from policyradar.digest.wecom_markdown import canonical_url
 
     url = canonical_url(url)
     scheme = scheme_of(url)
@@ -236,7 +238,7 @@ def _last_line(log: str) -> str:
 
 def resolve_url(sub: Subscription, environ: Mapping[str, str]) -> str:
     """Return the subscription's apprise URL, reading ``url_env`` from ``environ``."""
-    from digest.wecom_markdown import canonical_url
+    from policyradar.digest.wecom_markdown import canonical_url
 
     if sub.url:
         return canonical_url(sub.url)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crawler.items import FetchFailure
-from crawler.records import utcnow
-from spiders.adapters import ADAPTERS, AdapterError, SiteAdapter
-from spiders.base import SourceSpider
+from policyradar.records import FetchFailure, utcnow
+from policyradar.spiders.adapters import ADAPTERS, AdapterError, SiteAdapter
+from policyradar.spiders.base import SourceSpider
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
 
-    from crawler.config import Source
+    from policyradar.config import Source
 
 
 class ApiSpider(SourceSpider):

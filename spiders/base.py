@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
-from crawler.context import CrawlContext
-from crawler.failures import describe_failure
-from crawler.items import FetchFailure, Snapshot
-from crawler.urls import canonical_url
+from policyradar.crawler.context import CrawlContext
+from policyradar.crawler.failures import describe_failure
+from policyradar.records import FetchFailure, Snapshot
+from policyradar.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from crawler.config import CrawlSettings, Source
+    from policyradar.config import CrawlSettings, Source
 
 DOCUMENT_STATUSES = [304, 404, 410]
 BROWSER_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

@@ -11,13 +11,13 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.dates import CHINA, parse_date
-from crawler.extraction import html_to_text
-from crawler.urls import canonical_url
-from spiders.listdates import approximate_date, url_date
+from policyradar.spiders.listdates import approximate_date, url_date
+from policyradar.text.dates import CHINA, parse_date
+from policyradar.text.extraction import html_to_text
+from policyradar.urls import canonical_url
 
 if TYPE_CHECKING:
-    from crawler.config import Filters, Source
+    from policyradar.config import Filters, Source
 
 
 _NUMBERS = re.compile(r"\d+")

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import feedparser
 
-from crawler.extraction import html_to_text
-from crawler.items import FetchFailure
-from spiders.base import SourceSpider
-from spiders.entries import clean_title, keep_entry, page_title
+from policyradar.records import FetchFailure
+from policyradar.spiders.base import SourceSpider
+from policyradar.spiders.entries import clean_title, keep_entry, page_title
+from policyradar.text.extraction import html_to_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from scrapy.http import Response
 
-    from crawler.config import Filters, Source
+    from policyradar.config import Filters, Source
 
 
 def parse_feed(body: bytes, content_type: str = "") -> tuple[list[dict[str, Any]], str | None]:

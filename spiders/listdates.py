@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from crawler.dates import parse_date
+from policyradar.text.dates import parse_date
 
 _UNITS = {
     "秒": "seconds",

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import TextResponse
 
-from crawler.extraction import html_to_text
-from crawler.guard import detect_anomaly
-from crawler.items import FetchFailure, Snapshot
-from spiders.base import SourceSpider
-from spiders.entries import extract_entries, page_date, page_title, source_tz
-from spiders.listdates import text_date
+from policyradar.records import FetchFailure, Snapshot
+from policyradar.spiders.base import SourceSpider
+from policyradar.spiders.entries import extract_entries, page_date, page_title, source_tz
+from policyradar.spiders.listdates import text_date
+from policyradar.text.extraction import html_to_text
+from policyradar.text.guard import detect_anomaly
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
 
-    from crawler.config import Source
+    from policyradar.config import Source
 
 
 class ListingSpider(SourceSpider):

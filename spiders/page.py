@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.http import TextResponse
 
-from spiders.base import SourceSpider
-from spiders.entries import page_date, page_title, source_tz
+from policyradar.spiders.base import SourceSpider
+from policyradar.spiders.entries import page_date, page_title, source_tz
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
 
-    from crawler.config import Source
-    from crawler.items import Snapshot
+    from policyradar.config import Source
+    from policyradar.records import Snapshot
 
 
 class PageSpider(SourceSpider):

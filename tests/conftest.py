@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.demosite import SiteServer
+from policyradar.demo.site import SiteServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -58,7 +58,16 @@ class Home:
         self, *args: str, check: bool = True, timeout: float = 120
     ) -> subprocess.CompletedProcess:
         proc = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "--home", str(self.path), "--lang", "en", *args],
+            [
+                sys.executable,
+                "-m",
+                "policyradar.cli.main",
+                "--home",
+                str(self.path),
+                "--lang",
+                "en",
+                *args,
+            ],
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from spiders.adapters import ADAPTERS, AdapterError
+from policyradar.spiders.adapters import ADAPTERS, AdapterError
 
 ANSWER = {
     "status": 0,

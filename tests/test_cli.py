@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.demo import DEMO_DIR, prepare_home
-from crawler.demosite import SiteServer
+from policyradar.demo.run import DEMO_DIR, prepare_home
+from policyradar.demo.site import SiteServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -124,7 +124,7 @@ def test_crawl_where_every_source_fails_exits_1(demo_home: Home, demo_site: Site
 
 def test_human_output_is_chinese_by_default(demo_home: Home) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "--home", str(demo_home.path), "changes"],
+        [sys.executable, "-m", "policyradar.cli.main", "--home", str(demo_home.path), "changes"],
         capture_output=True,
         text=True,
         check=True,

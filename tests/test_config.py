@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import cli
-from crawler.config import ConfigError, describe_fields, load_config, load_sources
+from policyradar.cli.main import cli
+from policyradar.config import ConfigError, describe_fields, load_config, load_sources
 
 if TYPE_CHECKING:
     from pathlib import Path

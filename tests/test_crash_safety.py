@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import FIXTURES, Home
 
 if TYPE_CHECKING:
-    from crawler.demosite import SiteServer
+    from policyradar.demo.site import SiteServer
 
 SLOW_ITEMS = 40  # /slow/list links 40 pages that each answer after 0.2 s
 
@@ -34,7 +34,15 @@ def start_slow_crawl(site: SiteServer, home: Home) -> subprocess.Popen:
     """`policyradar crawl` of the fixture site's slow list, in a child process."""
     template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
     home.sources(template.replace("{{base}}", site.base_url))
-    command = ["-m", "crawler.cli", "--home", str(home.path), "crawl", "--source", "fx-slow"]
+    command = [
+        "-m",
+        "policyradar.cli.main",
+        "--home",
+        str(home.path),
+        "crawl",
+        "--source",
+        "fx-slow",
+    ]
     return subprocess.Popen(
         [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

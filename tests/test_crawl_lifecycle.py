@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.storage.documents import VERSION_TEXT
+from policyradar.storage.documents import VERSION_TEXT
 from tests.conftest import FIXTURES, Home
 
 if TYPE_CHECKING:
-    from crawler.demosite import SiteServer
+    from policyradar.demo.site import SiteServer
 
 # every fixture source but fx-slow (that one is for the crash test)
 LIFECYCLE = (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.dates import CHINA, parse_date
+from policyradar.text.dates import CHINA, parse_date
 
 CASES = [
     ("iso with zone", "2024-07-15T16:00:00.000Z", UTC, datetime(2024, 7, 15, 16, tzinfo=UTC)),

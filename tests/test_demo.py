@@ -32,7 +32,7 @@ EXPECTED_SECOND_RUN = {
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
     home = tmp_path_factory.mktemp("demo") / "home"
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "--lang", "en", "demo", "--keep", str(home)],
+        [sys.executable, "-m", "policyradar.cli.main", "--lang", "en", "demo", "--keep", str(home)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -115,7 +115,7 @@ def test_the_changed_fee_notice_diff_shows_the_new_amount(demo: tuple) -> None:
         [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "policyradar.cli.main",
             "--home",
             str(home),
             "changes",

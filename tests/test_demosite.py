@@ -1,4 +1,4 @@
-"""Tests of the snapshot-replaying HTTP server in crawler/demosite.py and of the trees it serves."""
+"""Tests of the snapshot-replaying HTTP server (policyradar/demo/site/) and the trees it serves."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demosite import DEMO_ROOT, SiteServer, main, render_base
+from policyradar.demo.site import DEMO_ROOT, SiteServer, main, render_base
 
 FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
 GBK_TEXT = "跨境电商零售出口商品退货监管，联系人：王喆、李堃"
@@ -467,8 +467,8 @@ def test_demo_gbk_page_is_real_gbk() -> None:
 
 
 def test_demo_sources_load_with_the_config_reader(tmp_path: Path) -> None:
-    pytest.importorskip("spiders.adapters")
-    from crawler.config import load_sources
+    pytest.importorskip("policyradar.spiders.adapters")
+    from policyradar.config import load_sources
 
     dest = tmp_path / "sources.toml"
     dest.write_text(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import diffing
-from crawler.diffing import (
+from policyradar.text import diffing
+from policyradar.text.diffing import (
     CONTEXT,
     Diff,
     DiffOp,
@@ -24,8 +24,8 @@ from crawler.diffing import (
     diff_to_json,
     new_document_diff,
 )
-from crawler.extraction import main_text
-from crawler.normalise import normalise
+from policyradar.text.extraction import main_text
+from policyradar.text.normalise import normalise
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "diffing.toml").read_text("utf-8"))
 DEMO = Path(__file__).parent.parent / "data" / "demo"

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from digest.build import build_digest, excerpt
-from digest.subscriptions import Subscription
+from policyradar.digest.build import build_digest, excerpt
+from policyradar.digest.subscriptions import Subscription
 from tests.test_digest_support import NOW, Rows, make_rows
 
 if TYPE_CHECKING:
@@ -49,7 +49,14 @@ def test_watch_hits_then_urgent_by_deadline_then_sections_in_category_order(rows
     assert digest is not None
     assert [i.change_id for i in digest.urgent] == [watched, soon, late]
     assert [s.category for s in digest.sections] == ["fees", "compliance", "other"]
-    assert [i.change_id for i in digest.items] == [watched, soon, late, fees, compliance, other]
+    assert [i.change_id for i in digest.items] == [
+        watched,
+        soon,
+        late,
+        fees,
+        compliance,
+        other,
+    ]
     assert digest.urgent[1].deadline(NOW.date()).isoformat() == "2026-03-10"
     assert digest.counts["urgent"] == 3
     assert digest.counts["items"] == 6

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from freezegun import freeze_time
 
-from crawler.storage import Storage
-from digest.commands import deliver_due, digest_command, export_channels, notify_group
-from digest.subscriptions import Subscription
+from policyradar.cli.digest import deliver_due, digest_command, export_channels, notify_group
+from policyradar.digest.subscriptions import Subscription
+from policyradar.storage import Storage
 from tests.test_digest_support import NOW, Receiver, Rows, make_rows, point_plugins_at
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ KEY = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 
 
 class FakeContext:
-    """What crawler.cli's Context offers the commands: home, lang, config(), storage()."""
+    """What the CLI's Context offers the commands: home, lang, config(), storage()."""
 
     def __init__(self, home: Path, subscriptions: tuple[Subscription, ...]) -> None:
         self.home, self.lang = home, "zh"
@@ -117,7 +117,7 @@ def test_format_and_output_render_the_last_week_without_recording(
     rows: Rows, tmp_path: Path
 ) -> None:
     rows.many(3)
-    out = tmp_path / "digest.html"
+    out = tmp_path / "policyradar.digest.html"
     result = run(rows, (), digest_command, "--output", str(out))
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

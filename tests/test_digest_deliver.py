@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import pytest
 from freezegun import freeze_time
 
-from digest.deliver import deliver, pin_format, send_digest, send_due
-from digest.render import TelegramRenderer, WeComMarkdownRenderer, WeComTextRenderer
-from digest.subscriptions import Subscription
+from policyradar.digest.deliver import deliver, pin_format, send_digest, send_due
+from policyradar.digest.render import TelegramRenderer, WeComMarkdownRenderer, WeComTextRenderer
+from policyradar.digest.subscriptions import Subscription
 from tests.test_digest_support import (
     NOW,
     Receiver,

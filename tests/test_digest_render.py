@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 from markdown_it import MarkdownIt
 
-from digest.build import Digest, build_digest
-from digest.render import (
+from policyradar.digest.build import Digest, build_digest
+from policyradar.digest.render import (
     RENDERERS,
     EmailRenderer,
     HtmlRenderer,
@@ -25,13 +25,13 @@ from digest.render import (
     WeComTextRenderer,
     renderer_for,
 )
-from digest.subscriptions import Subscription
+from policyradar.digest.subscriptions import Subscription
 from tests.test_digest_support import NOW, Rows, make_rows
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from digest.layout import Renderer
+    from policyradar.digest.layout import Renderer
 
 SUB = Subscription(name="daily", url="json://localhost/hook")
 LIMITED = [WeComTextRenderer, WeComMarkdownRenderer, TelegramRenderer]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import ConfigError
-from digest.secrets import redact, secret_fragments
-from digest.subscriptions import (
+from policyradar.config import ConfigError
+from policyradar.digest.secrets import redact, secret_fragments
+from policyradar.digest.subscriptions import (
     Subscription,
     SubscriptionError,
     is_due,

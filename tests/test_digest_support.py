@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.diffing import diff_text, new_document_diff
-from crawler.items import ChangeKind, Snapshot
-from crawler.storage import Storage
+from policyradar.records import ChangeKind, Snapshot
+from policyradar.storage import Storage
+from policyradar.text.diffing import diff_text, new_document_diff
 
 if TYPE_CHECKING:
     from pathlib import Path

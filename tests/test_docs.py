@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import cli
-from crawler.config import KINDS, describe_fields
+from policyradar.cli.main import cli
+from policyradar.config import KINDS, describe_fields
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

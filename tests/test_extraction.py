@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extraction import SelectorMissError, html_to_text, main_text
+from policyradar.text.extraction import SelectorMissError, html_to_text, main_text
 
 HTML = Path(__file__).parent / "fixtures" / "html"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.guard import detect_anomaly, load_rules
+from policyradar.text.guard import detect_anomaly, load_rules
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "guard.toml").read_text("utf-8"))["case"]
 

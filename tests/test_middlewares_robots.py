@@ -10,7 +10,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares.robots import RobotsTxtMiddleware
+from policyradar.crawler.middlewares.robots import RobotsTxtMiddleware
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 

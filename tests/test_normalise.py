@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler import normalise as normalise_module
-from crawler.extraction import html_to_text, main_text
-from crawler.normalise import fingerprint, global_ignore_patterns, meaningful, normalise
+from policyradar.text import normalise as normalise_module
+from policyradar.text.extraction import html_to_text, main_text
+from policyradar.text.normalise import fingerprint, global_ignore_patterns, meaningful, normalise
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalise.toml").read_text("utf-8"))
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -27,8 +27,8 @@ def run_jobs(code: str) -> dict:
     script = textwrap.dedent(
         """
         import json, os
-        from crawler import offload
-        from crawler.runner import run_in_reactor
+        from policyradar.crawler import offload
+        from policyradar.crawler.runner import run_in_reactor
         from tests.test_offload import die_in_a_worker, loaded
 
         async def main():
@@ -81,9 +81,9 @@ def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -
     code = """
         from datetime import UTC, datetime
         from pathlib import Path
-        from crawler.pagetext import Page, page_text
-        from crawler.tagger import analyse_change
-        from crawler.tagging import ChangeText
+        from policyradar.text.pagetext import Page, page_text
+        from policyradar.tagging.apply import analyse_change
+        from policyradar.tagging import ChangeText
 
         body = "亚马逊将于12月15日起调整FBA配送费。" * 20
         html = f"<html><body><article><p>{body}</p></article></body></html>"
@@ -95,7 +95,7 @@ def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -
         )
         tags, indexed = await offload.run(1, analyse_change, Path(HOME), change)
         out["categories"], out["indexed"] = tags.categories, indexed[1]
-        heavy = ("scrapy", "twisted", "sqlite_utils", "crawler.storage", "pkg_resources")
+        heavy = ("scrapy", "twisted", "sqlite_utils", "policyradar.storage", "pkg_resources")
         out["worker"] = await offload.run(1, loaded, *heavy)
     """
     got = run_jobs(code.replace("HOME", repr(str(tmp_path))))

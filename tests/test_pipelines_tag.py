@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.demo import DEMO_DIR, prepare_home
-from crawler.demosite import SiteServer
+from policyradar.demo.run import DEMO_DIR, prepare_home
+from policyradar.demo.site import SiteServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -1,4 +1,4 @@
-"""The Porter stemmer of `crawler.porter` gives exactly the stems of SQLite's FTS5 ``porter``."""
+"""`policyradar.search.porter` gives exactly the stems of SQLite's FTS5 ``porter``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from crawler.porter import plain, stem
+from policyradar.search.porter import plain, stem
 
 SAMPLE = """
 fee fees feed removal remove removed orders ordering ads ad running runner run
@@ -63,7 +63,7 @@ def test_stems_are_those_of_fts5(seed: int | None) -> None:
 
 
 def test_a_word_starts_with_its_stem_but_for_the_last_letter() -> None:
-    """What lets a regular expression look for a stem's words (see `crawler.search`)."""
+    """What lets a regular expression look for a stem's words (see `policyradar.search.query`)."""
     words = WORDS + random_words(20_000, 3)
     words += [a + b + s for a in string.ascii_lowercase for b in "aeiouy" for s in ("ed", "s")]
     for word in map(plain, words):

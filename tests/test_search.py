@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from crawler.diffing import diff_text, new_document_diff
-from crawler.items import ChangeKind, Snapshot
-from crawler.search import SearchError, parse
-from crawler.storage import Storage, migrations
-from web.searching import search_changes, verifier
+from policyradar.records import ChangeKind, Snapshot
+from policyradar.search.changes import search_changes, verifier
+from policyradar.search.query import SearchError, parse
+from policyradar.storage import Storage, migrations
+from policyradar.text.diffing import diff_text, new_document_diff
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -391,8 +391,8 @@ def test_datasette_style_search_on_the_changes_table(storage: Storage, filled: d
 
 
 def run_search(home: Path, *args: str) -> object:
-    from crawler.cli import Context
-    from web.commands import search
+    from policyradar.cli.main import Context
+    from policyradar.cli.web import search
 
     return CliRunner().invoke(search, list(args), obj=Context(home, "en", 0))
 
@@ -473,11 +473,11 @@ def test_the_timeline_filters_of_changes(storage: Storage, filled: dict[str, int
 def test_a_slow_filtered_search_goes_by_chunks_with_the_same_result(
     storage: Storage, filled: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crawler.storage.fulltext
+    import policyradar.storage.fulltext
 
     match = parse("亚马逊 OR 关税").match
     direct = storage.search(match, sources=["gs"])
-    monkeypatch.setattr(crawler.storage.fulltext, "SEARCH_STEPS", 0)
+    monkeypatch.setattr(policyradar.storage.fulltext, "SEARCH_STEPS", 0)
     assert storage.search(match, sources=["gs"]) == direct
     assert storage.search(match, sources=["gs"], scan=1) == direct[:1]
 
@@ -485,7 +485,7 @@ def test_a_slow_filtered_search_goes_by_chunks_with_the_same_result(
 def test_a_slow_filtered_phrase_search_goes_by_chunks_with_the_same_result(
     storage: Storage, filled: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crawler.storage.fulltext
+    import policyradar.storage.fulltext
 
     query = parse("(亚马逊 OR 关税) -低库存费")
     direct = storage.search(query.match, verify=verifier(query), sources=["gs"])
@@ -494,5 +494,5 @@ def test_a_slow_filtered_phrase_search_goes_by_chunks_with_the_same_result(
         "贴标政策变更",
         "庫存容量限制更新通知",
     }
-    monkeypatch.setattr(crawler.storage.fulltext, "SEARCH_STEPS", 0)
+    monkeypatch.setattr(policyradar.storage.fulltext, "SEARCH_STEPS", 0)
     assert storage.search(query.match, verify=verifier(query), sources=["gs"]) == direct

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.search import parse
+from policyradar.search.query import parse
 
 
 @pytest.mark.parametrize(

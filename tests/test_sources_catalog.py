@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.config import FORBIDDEN_URL_PATTERNS, load_sources
-from crawler.demosite import SiteServer
-from crawler.source_fixtures import (
+from policyradar.config import FORBIDDEN_URL_PATTERNS, load_sources
+from policyradar.demo.site import SiteServer
+from policyradar.sourcekit.fixtures import (
     EXPECTED_FILE,
     FIXTURES_DIR,
     compare,

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from crawler.demosite import SiteServer
-from crawler.source_fixtures import FIXTURES_DIR, dump_sources, rebase
+from policyradar.demo.site import SiteServer
+from policyradar.sourcekit.fixtures import FIXTURES_DIR, dump_sources, rebase
 from tests.test_sources_catalog import raw_entries
 
 if TYPE_CHECKING:

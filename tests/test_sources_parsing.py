@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.config import Filters, Selectors, Source
-from crawler.dates import CHINA
-from crawler.demosite import SiteServer
-from crawler.source_fixtures import (
+from policyradar.config import Filters, Selectors, Source
+from policyradar.demo.site import SiteServer
+from policyradar.sourcekit.fixtures import (
     Expected,
     ExpectedDocument,
     compare,
@@ -23,11 +22,12 @@ from crawler.source_fixtures import (
     render_expected,
     unbase,
 )
-from spiders.adapters import ADAPTERS, AdapterError
-from spiders.adapters.sitemap import slug_title
-from spiders.entries import scan_entries
-from spiders.feed import select_entries
-from spiders.listdates import approximate_date, text_date, url_date
+from policyradar.spiders.adapters import ADAPTERS, AdapterError
+from policyradar.spiders.adapters.sitemap import slug_title
+from policyradar.spiders.entries import scan_entries
+from policyradar.spiders.feed import select_entries
+from policyradar.spiders.listdates import approximate_date, text_date, url_date
+from policyradar.text.dates import CHINA
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from crawler.demosite import SiteServer
-from crawler.source_fixtures import (
+from policyradar.demo.site import SiteServer
+from policyradar.sourcekit.fixtures import (
     EXPECTED_FILE,
     FIXTURES_DIR,
     compare,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.config import Filters, Selectors, Source
-from spiders.entries import extract_entries, page_date, page_title
+from policyradar.config import Filters, Selectors, Source
+from policyradar.spiders.entries import extract_entries, page_date, page_title
 
 FORUM = """
 <div data-testid="search-post-compact-layout">

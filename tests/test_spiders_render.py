@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.config import Source
-from crawler.demosite import SiteServer
-from crawler.storage.documents import VERSION_TEXT
+from policyradar.config import Source
+from policyradar.demo.site import SiteServer
+from policyradar.storage.documents import VERSION_TEXT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,7 +28,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 if "render" not in {f.name for f in fields(Source)}:
     pytest.skip(
-        "crawler.config.Source has no `render`/`wait_for` fields yet", allow_module_level=True
+        "policyradar.config.Source has no `render`/`wait_for` fields yet", allow_module_level=True
     )
 if not CHROMIUM.exists() and not os.environ.get("PLAYWRIGHT_CHROMIUM"):
     if os.environ.get("CI"):

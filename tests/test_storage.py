@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.diffing import diff_text, diff_to_json, new_document_diff
-from crawler.items import ChangeKind, Outcome, Snapshot
-from crawler.storage import Storage
+from policyradar.records import ChangeKind, Outcome, Snapshot
+from policyradar.storage import Storage
+from policyradar.text.diffing import diff_text, diff_to_json, new_document_diff
 
 if TYPE_CHECKING:
     from pathlib import Path

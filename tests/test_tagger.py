@@ -8,14 +8,13 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from crawler import tagger
-from crawler.diffing import new_document_diff
-from crawler.items import ChangeKind, Snapshot
-from crawler.records import utcnow
-from crawler.storage import Storage
-from crawler.tagger import ClusterIndex, load_classifier, tags_for
-from crawler.tagging import WINDOW_DAYS, ChangeText, assign_cluster, signature
-from crawler.tagging.clusters import SIGNATURE_SIZE
+from policyradar.records import ChangeKind, Snapshot, utcnow
+from policyradar.storage import Storage
+from policyradar.tagging import WINDOW_DAYS, ChangeText, assign_cluster, signature
+from policyradar.tagging import apply as tagger
+from policyradar.tagging.apply import ClusterIndex, load_classifier, tags_for
+from policyradar.tagging.clusters import SIGNATURE_SIZE
+from policyradar.text.diffing import new_document_diff
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -83,7 +82,7 @@ def test_tags_are_written_with_the_change(tmp_path: Path) -> None:
 def test_the_cluster_index_holds_only_the_newest_stories(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("crawler.tagger.MAX_STORIES", 2)
+    monkeypatch.setattr("policyradar.tagging.apply.MAX_STORIES", 2)
     storage = Storage(tmp_path / "db.sqlite")
     first = store(storage, "amz123-kx", 1, STORY, tmp_path)
     store(storage, "cifnews-amz", 2, OTHER, tmp_path)
@@ -107,9 +106,9 @@ def test_past_max_stories_joins_choose_what_a_plain_index_of_the_held_stories_do
     so that boilerplate, the posting limit and the candidate limit all matter), then
     `assign_cluster`.
     """
-    monkeypatch.setattr("crawler.tagger.MAX_STORIES", 40)
-    monkeypatch.setattr("crawler.tagger.MAX_POSTING", 4)
-    monkeypatch.setattr("crawler.tagger.MAX_CANDIDATES", 2)
+    monkeypatch.setattr("policyradar.tagging.apply.MAX_STORIES", 40)
+    monkeypatch.setattr("policyradar.tagging.apply.MAX_POSTING", 4)
+    monkeypatch.setattr("policyradar.tagging.apply.MAX_CANDIDATES", 2)
     storage = Storage(tmp_path / "db.sqlite")
     run = storage.start_run(["a", "b", "c"])
     index = ClusterIndex(storage)

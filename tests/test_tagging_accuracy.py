@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from crawler.config import ConfigError
-from crawler.tagging import CategorySet, ChangeText, Classifier, Tags
+from policyradar.config import ConfigError
+from policyradar.tagging import CategorySet, ChangeText, Classifier, Tags
 
 CASES_FILE = Path(__file__).parent / "cases" / "classification.toml"
 CASES: list[dict[str, Any]] = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["case"]

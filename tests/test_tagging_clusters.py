@@ -11,8 +11,8 @@ import itertools
 
 import pytest
 
-from crawler.tagging import THRESHOLD, assign_cluster, signature, similarity
-from crawler.tagging.clusters import SIGNATURE_SIZE
+from policyradar.tagging import THRESHOLD, assign_cluster, signature, similarity
+from policyradar.tagging.clusters import SIGNATURE_SIZE
 
 STORIES: dict[str, list[str]] = {
     "mfn-handling-time": [

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from crawler.tagging import effective_dates
+from policyradar.tagging import effective_dates
 
 PUBLISHED = date(2026, 6, 20)
 

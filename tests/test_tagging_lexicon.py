@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.tagging.lexicon import LexiconError, cache_path, load_lexicon, read_lexicon
-from crawler.tagging.text import USERDICT_FILE
+from policyradar.tagging.lexicon import LexiconError, cache_path, load_lexicon, read_lexicon
+from policyradar.tagging.text import USERDICT_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crawler.tagging.lexicon import Lexicon
+    from policyradar.tagging.lexicon import Lexicon
 
 BUILT = "built jieba lexicon"
 NEW_WORD = "旺铺宝贝计划"  # in no dictionary
@@ -55,7 +55,7 @@ def _sample(lex: Lexicon) -> tuple[object, ...]:
 def test_the_cache_is_built_once_and_reused(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="crawler.tagging.lexicon")
+    caplog.set_level(logging.INFO, logger="policyradar.tagging.lexicon")
     first = load_lexicon(USERDICT_FILE, tmp_path)
     path = cache_path(USERDICT_FILE, tmp_path)
     built = path.stat()
@@ -89,7 +89,7 @@ def test_a_damaged_file_is_refused(
 def test_a_damaged_cache_is_rebuilt_with_a_warning(
     reference: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="crawler.tagging.lexicon")
+    caplog.set_level(logging.INFO, logger="policyradar.tagging.lexicon")
     path = cache_path(USERDICT_FILE, tmp_path)
     good = reference.read_bytes()
     path.write_bytes(DAMAGE["truncated"](good))
@@ -105,7 +105,7 @@ def test_a_damaged_cache_is_rebuilt_with_a_warning(
 def test_another_user_dictionary_gets_its_own_cache(
     reference: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="crawler.tagging.lexicon")
+    caplog.set_level(logging.INFO, logger="policyradar.tagging.lexicon")
     shutil.copy(reference, tmp_path / reference.name)
     userdict = tmp_path / "userdict.txt"
     extra = f"{NEW_WORD}\n须知 0\n"  # a new word, and one to split (frequency 0)
@@ -150,7 +150,7 @@ def test_processes_starting_together_build_it_once(reference: Path, tmp_path: Pa
     code = (
         "import logging, sys\n"
         "from pathlib import Path\n"
-        "from crawler.tagging.lexicon import load_lexicon\n"
+        "from policyradar.tagging.lexicon import load_lexicon\n"
         "logging.basicConfig(level=logging.INFO)\n"
         "lex = load_lexicon(Path(sys.argv[1]), Path(sys.argv[2]))\n"
         "print(len(lex.words), len(lex.idf), lex.median_idf, lex.words.get('亚马逊物流'))\n"

@@ -1,6 +1,6 @@
 """The fast paths of classification give exactly what the plain ones gave.
 
-jieba's cut rewritten (crawler/tagging/cut.py) over the lexicon's tries, folding by replacement and
+jieba's cut rewritten (tagging/cut.py) over the lexicon's tries, folding by replacement and
 from cached parts, dates tried only where they can start, jieba's IDF table read without
 jieba.analyse: each is checked against the plain way (real jieba, loaded in this process) on the
 labelled cases, Traditional and odd characters, and seeded random strings.
@@ -20,13 +20,13 @@ from math import log
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.tagging import CategorySet, to_simplified
-from crawler.tagging import effective as eff
-from crawler.tagging import text as text_mod
-from crawler.tagging.cut import cut_han, cut_run, use_lexicon
-from crawler.tagging.keywords import JIEBA_STOP_WORDS, idf_table
-from crawler.tagging.lexicon import read_lexicon, write_lexicon
-from crawler.tagging.text import USERDICT_FILE, fold, fold_lines, half_width, lexicon
+from policyradar.tagging import CategorySet, to_simplified
+from policyradar.tagging import effective as eff
+from policyradar.tagging import text as text_mod
+from policyradar.tagging.cut import cut_han, cut_run, use_lexicon
+from policyradar.tagging.keywords import JIEBA_STOP_WORDS, idf_table
+from policyradar.tagging.lexicon import read_lexicon, write_lexicon
+from policyradar.tagging.text import USERDICT_FILE, fold, fold_lines, half_width, lexicon
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -215,7 +215,7 @@ def test_a_classifier_leaves_jieba_analyse_and_jiebas_dictionary_unloaded() -> N
     """
     code = (
         "import sys, jieba\n"
-        "from crawler.tagging import ChangeText, Classifier\n"
+        "from policyradar.tagging import ChangeText, Classifier\n"
         "text = ChangeText(kind='new', title='新规', added='卖家须知', removed='')\n"
         "Classifier.load().classify(text)\n"
         "print(sorted(m for m in ('jieba.analyse', 'jieba.posseg') if m in sys.modules))\n"

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.diffing import diff_text
-from crawler.tagging import (
+from policyradar.tagging import (
     CategorySet,
     ChangeText,
     Classifier,
@@ -16,6 +15,7 @@ from crawler.tagging import (
     WatchMatcher,
     to_simplified,
 )
+from policyradar.text.diffing import diff_text
 
 PUBLISHED = datetime(2026, 6, 20, tzinfo=UTC)
 

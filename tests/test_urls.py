@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.urls import canonical_url, is_tracking_param
+from policyradar.urls import canonical_url, is_tracking_param
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "urls.toml").read_text("utf-8"))["case"]
 

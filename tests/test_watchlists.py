@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.config import ConfigError
-from crawler.tagging import Watchlist
-from crawler.watchlists import WATCHLISTS_FILE, load_watchlists, save_watchlists
+from policyradar.config import ConfigError
+from policyradar.tagging import Watchlist
+from policyradar.tagging.watchlists import WATCHLISTS_FILE, load_watchlists, save_watchlists
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from crawler.diffing import diff_text, new_document_diff
-from crawler.items import ChangeKind, Snapshot
-from crawler.storage import Storage
-from web.app import create_app
-from web.render import safe_url
-from web.security import check_listen
+from policyradar.records import ChangeKind, Snapshot
+from policyradar.storage import Storage
+from policyradar.text.diffing import diff_text, new_document_diff
+from policyradar.web.app import create_app
+from policyradar.web.render import safe_url
+from policyradar.web.security import check_listen
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -182,8 +182,8 @@ def test_listening_beyond_loopback_needs_a_token(host: str, token: str | None, o
 
 
 def test_serve_refuses_to_start_on_all_interfaces_without_a_token(tmp_path: Path) -> None:
-    from crawler.cli import Context
-    from web.commands import serve
+    from policyradar.cli.main import Context
+    from policyradar.cli.web import serve
 
     result = CliRunner().invoke(
         serve, ["--host", "0.0.0.0"], obj=Context(tmp_path, "en", 0), env={"POLICYRADAR_TOKEN": ""}

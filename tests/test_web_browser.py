@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import feedparser
 import pytest
 
-from crawler.diffing import new_document_diff
-from crawler.items import ChangeKind, Snapshot
-from crawler.storage import Storage
+from policyradar.records import ChangeKind, Snapshot
+from policyradar.storage import Storage
+from policyradar.text.diffing import new_document_diff
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,7 +55,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "policyradar.cli.main",
             "--home",
             str(home),
             "--lang",
@@ -107,7 +107,7 @@ def serving(db: Path) -> Iterator[str]:
     """The app under uvicorn on 127.0.0.1, on a port the OS chooses, in a thread."""
     import uvicorn
 
-    from web.app import create_app
+    from policyradar.web.app import create_app
 
     config = uvicorn.Config(create_app(db), host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)

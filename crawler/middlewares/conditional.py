@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.context import CrawlContext
+from policyradar.crawler.context import CrawlContext
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
 
-    from crawler.storage import Storage
+    from policyradar.storage import Storage
 
 
 class ConditionalGetMiddleware:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.config import FORBIDDEN_URL_PATTERNS
+from policyradar.config import FORBIDDEN_URL_PATTERNS
 
 if TYPE_CHECKING:
     from scrapy import Request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.items import Snapshot
+from policyradar.records import Snapshot
 
 
 def pending(item: object) -> bool:

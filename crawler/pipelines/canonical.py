@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler.urls import canonical_url
+from policyradar.urls import canonical_url
 
 if TYPE_CHECKING:
-    from crawler.items import FetchFailure, Snapshot
+    from policyradar.records import FetchFailure, Snapshot
 
 
 class CanonicalUrlPipeline:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler.context import CrawlContext
-from crawler.items import Disposition, Snapshot
-from crawler.pipelines import pending
+from policyradar.crawler.context import CrawlContext
+from policyradar.crawler.pipelines import pending
+from policyradar.records import Disposition, Snapshot
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.storage import Storage
+    from policyradar.storage import Storage
 
 
 class ShortcutPipeline:

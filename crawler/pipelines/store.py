@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from crawler.context import CrawlContext
-from crawler.items import ChangeKind, Disposition, FetchFailure, Snapshot
+from policyradar.crawler.context import CrawlContext
+from policyradar.records import ChangeKind, Disposition, FetchFailure, Snapshot
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

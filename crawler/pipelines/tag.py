@@ -10,20 +10,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler import offload
-from crawler.context import CrawlContext
-from crawler.items import Disposition, Snapshot
-from crawler.records import utcnow
-from crawler.tagger import ClusterIndex, analyse_change, load_classifier, tag_change, tag_fields
+from policyradar.crawler import offload
+from policyradar.crawler.context import CrawlContext
+from policyradar.records import Disposition, Snapshot, utcnow
+from policyradar.tagging.apply import (
+    ClusterIndex,
+    analyse_change,
+    load_classifier,
+    tag_change,
+    tag_fields,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from scrapy.crawler import Crawler
 
-    from crawler.config import Config
-    from crawler.storage import Storage
-    from crawler.tagging import Classifier
+    from policyradar.config import Config
+    from policyradar.storage import Storage
+    from policyradar.tagging import Classifier
 
 
 class _Tagging:
@@ -58,7 +63,7 @@ class TagPipeline(_Tagging):
             Disposition.NEW,
             Disposition.CHANGED,
         ):
-            from crawler.tagging import ChangeText
+            from policyradar.tagging import ChangeText
 
             diff = item.meta["diff"]
             text = ChangeText(

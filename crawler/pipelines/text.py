@@ -1,6 +1,7 @@
 """Turns a fetched page into comparable text: main text, normalised, checked, fingerprinted.
 
-The work is `crawler.pagetext.page_text`, run in a worker process (see `crawler.offload`). A page
+The work is `policyradar.text.pagetext.page_text`, run in a worker process (see
+`policyradar.crawler.offload`). A page
 whose fingerprint equals the stored version's is unchanged; an anomaly (login wall, captcha,
 error shell, empty or shrunk page) is recorded on the run and never stored as a version.
 """
@@ -9,16 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler import offload
-from crawler.context import CrawlContext
-from crawler.items import Disposition, Snapshot
-from crawler.pagetext import Page, page_text
-from crawler.pipelines import pending
+from policyradar.crawler import offload
+from policyradar.crawler.context import CrawlContext
+from policyradar.crawler.pipelines import pending
+from policyradar.records import Disposition, Snapshot
+from policyradar.text.pagetext import Page, page_text
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.config import Config
+    from policyradar.config import Config
 
 
 class TextPipeline:

@@ -1,22 +1,23 @@
 """Diffs a document against its stored version: new, changed, or (whitespace only) unchanged.
 
-The diff of two long texts is CPU work: it runs in a worker process (see `crawler.offload`).
+The diff of two long texts is CPU work: it runs in a worker process (see
+`policyradar.crawler.offload`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crawler import offload
-from crawler.context import CrawlContext
-from crawler.diffing import diff_text, new_document_diff
-from crawler.items import Disposition, Snapshot
-from crawler.pipelines import pending
+from policyradar.crawler import offload
+from policyradar.crawler.context import CrawlContext
+from policyradar.crawler.pipelines import pending
+from policyradar.records import Disposition, Snapshot
+from policyradar.text.diffing import diff_text, new_document_diff
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.storage import Storage
+    from policyradar.storage import Storage
 
 
 class VersionPipeline:

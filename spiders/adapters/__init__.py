@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from spiders.adapters.amz123 import Amz123KxAdapter
-from spiders.adapters.base import AdapterError, ApiRecord, ApiRequest, SiteAdapter
-from spiders.adapters.sitemap import SitemapAdapter
+from policyradar.spiders.adapters.amz123 import Amz123KxAdapter
+from policyradar.spiders.adapters.base import AdapterError, ApiRecord, ApiRequest, SiteAdapter
+from policyradar.spiders.adapters.sitemap import SitemapAdapter
 
 ADAPTERS: dict[str, type[SiteAdapter]] = {
     cls.name: cls for cls in (Amz123KxAdapter, SitemapAdapter)

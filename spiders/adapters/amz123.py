@@ -6,9 +6,9 @@ import json
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from crawler.dates import parse_date
-from crawler.extraction import html_to_text
-from spiders.adapters.base import AdapterError, ApiRecord, ApiRequest, SiteAdapter
+from policyradar.spiders.adapters.base import AdapterError, ApiRecord, ApiRequest, SiteAdapter
+from policyradar.text.dates import parse_date
+from policyradar.text.extraction import html_to_text
 
 
 class Amz123KxAdapter(SiteAdapter):

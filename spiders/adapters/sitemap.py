@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 from parsel import Selector
 
-from crawler.dates import parse_date
-from spiders.adapters.base import AdapterError, ApiRecord, ApiRequest, SiteAdapter
+from policyradar.spiders.adapters.base import AdapterError, ApiRecord, ApiRequest, SiteAdapter
+from policyradar.text.dates import parse_date
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -1,0 +1,150 @@
+"""The ``watch`` and ``reclassify`` commands: keyword watchlists and re-tagging stored changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from policyradar.config import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from policyradar.tagging import CategorySet, Watchlist
+
+EXIT_USAGE = 2
+
+
+def _load(obj: Any) -> tuple[Path, CategorySet, list[Watchlist]]:
+    from policyradar.tagging import CategorySet
+    from policyradar.tagging.watchlists import WATCHLISTS_FILE, load_watchlists
+
+    path = obj.home / WATCHLISTS_FILE
+    try:
+        categories = CategorySet.load(obj.home)
+        return path, categories, list(load_watchlists(path, categories.ids))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _say(obj: Any, zh: str, en: str) -> None:
+    click.echo(en if obj.lang == "en" else zh)
+
+
+@click.group("watch")
+def watch_group() -> None:
+    """Keyword watchlists: a hit marks a change urgent and puts it first in the digest."""
+
+
+@watch_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def watch_list(obj: Any, as_json: bool) -> None:
+    """List the watchlists and the category ids they can use."""
+    from policyradar.digest.labels import category_name
+
+    _, categories, lists = _load(obj)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {"name": w.name, "category": w.category, "keywords": list(w.keywords)}
+                    for w in lists
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for w in lists:
+        label = category_name(w.category, obj.lang)
+        click.echo(f"{w.name}  [{w.category} · {label}]  {', '.join(w.keywords)}")
+    if not lists:
+        _say(obj, "还没有关注列表。", "No watchlists yet.")
+    ids = ", ".join(categories.ids)
+    _say(obj, f"可用类别：{ids}", f"Categories: {ids}")
+
+
+@watch_group.command("add")
+@click.argument("name")
+@click.argument("keywords", nargs=-1, required=True)
+@click.option("--category", required=True, metavar="C", help="The category id it belongs to.")
+@click.pass_obj
+def watch_add(obj: Any, name: str, keywords: tuple[str, ...], category: str) -> None:
+    """Add a watchlist, or add keywords to an existing one."""
+    from policyradar.tagging import Watchlist
+    from policyradar.tagging.watchlists import save_watchlists
+
+    path, categories, lists = _load(obj)
+    if category not in categories.ids:
+        raise click.BadParameter(
+            f"unknown category {category!r}; expected one of {', '.join(categories.ids)}",
+            param_hint="--category",
+        )
+    words = tuple(k.strip() for k in keywords if k.strip())
+    existing = {w.name: w for w in lists}
+    if name in existing:
+        old = existing[name]
+        merged = old.keywords + tuple(k for k in words if k not in old.keywords)
+        lists = [
+            replace(w, category=category, keywords=merged) if w.name == name else w for w in lists
+        ]
+    else:
+        lists.append(Watchlist(name=name, category=category, keywords=words))
+    save_watchlists(path, lists)
+    _say(
+        obj,
+        f"已保存关注列表 {name}。运行 policyradar reclassify 可套用到已有变更。",
+        f"Saved watchlist {name}. Run `policyradar reclassify` to apply it to stored changes.",
+    )
+
+
+@watch_group.command("remove")
+@click.argument("name")
+@click.argument("keywords", nargs=-1)
+@click.pass_obj
+def watch_remove(obj: Any, name: str, keywords: tuple[str, ...]) -> None:
+    """Remove a watchlist, or only the given keywords from it."""
+    from policyradar.tagging.watchlists import save_watchlists
+
+    path, _, lists = _load(obj)
+    if name not in {w.name for w in lists}:
+        raise click.ClickException(f"no watchlist named {name!r}")
+    if keywords:
+        lists = [
+            replace(w, keywords=tuple(k for k in w.keywords if k not in keywords))
+            if w.name == name
+            else w
+            for w in lists
+        ]
+        lists = [w for w in lists if w.keywords]
+    else:
+        lists = [w for w in lists if w.name != name]
+    save_watchlists(path, lists)
+    _say(obj, f"已更新关注列表 {name}。", f"Updated watchlist {name}.")
+
+
+@click.command("reclassify")
+@click.option("--since", help="Only changes detected at or after this ISO date/time.")
+@click.pass_obj
+def reclassify_command(obj: Any, since: str | None) -> None:
+    """Re-run classification over stored changes, without crawling.
+
+    Run it after editing categories or watchlists.
+    """
+    from policyradar.cli.main import parse_since
+    from policyradar.tagging.apply import load_classifier, reclassify
+
+    config = obj.config()
+    _load(obj)  # a broken watchlists or categories file is a clear error, not a traceback
+    with obj.storage() as storage:
+        count = reclassify(
+            storage,
+            load_classifier(obj.home),
+            {s.id: (s.language, s.kind != "page") for s in config.sources},
+            since=parse_since(since),
+        )
+    _say(obj, f"已重新分类 {count} 条变更。", f"Reclassified {count} changes.")

@@ -1,0 +1,493 @@
+"""The only config reader: sources and crawl settings from TOML, as frozen dataclasses."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from policyradar.digest.subscriptions import Subscription
+
+KINDS = ("listing", "feed", "page", "api")
+SOURCES_FILE = "sources.toml"
+CONFIG_FILE = "config.toml"
+DATABASE_FILE = "policyradar.db"
+# Logged-in areas: crawling them breaches the marketplaces' seller agreements.
+FORBIDDEN_URL_PATTERNS = (
+    r"/ap/signin",
+    r"/seller-news/",
+    r"/forums/search",
+    r"sellercentral[^/]*/home",
+    r"/account/",
+    r"/login",
+)
+DEFAULT_HOME = Path("~/.policyradar")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, naming the file, the source and the field."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        source: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.source = source
+        self.field_name = field_name
+        where = [self.path]
+        if source is not None:
+            where.append(f"source '{source}'")
+        if field_name is not None:
+            where.append(f"field '{field_name}'")
+        super().__init__(f"{': '.join(where)}: {message}")
+
+
+def _help(text: str, default: Any = MISSING, **kw: Any) -> Any:
+    if default is MISSING:
+        return field(metadata={"help": text}, **kw)
+    return field(default=default, metadata={"help": text}, **kw)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Selectors:
+    item: str | None = _help("CSS selector of one entry on a list page (listing)", None)
+    link: str | None = _help("CSS selector of the entry's link, inside the item (listing)", None)
+    title: str | None = _help("CSS selector of the title (entry on a list page, or article)", None)
+    date: str | None = _help(
+        "CSS selector of the publish date (ISO `datetime` attribute or text)", None
+    )
+    body: str | None = _help(
+        "CSS selector of the main text; without it a main-text extractor runs", None
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Filters:
+    require: tuple[str, ...] = _help(
+        "texts an entry must contain to be kept (e.g. News_Amazon)", ()
+    )
+    exclude_title: tuple[str, ...] = _help(
+        "regexes: entries whose title matches are dropped (ads)", ()
+    )
+    exclude_url: tuple[str, ...] = _help("regexes: entries whose URL matches are dropped", ())
+    title_strip: tuple[str, ...] = _help(
+        "regexes removed from titles (bullets, '[详细]' tails)", ()
+    )
+    max_id_gap: int | None = _help(
+        "drop entries whose URL's last number is this far below the list's highest (old pinned "
+        "articles)",
+        None,
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Politeness:
+    delay: float | None = _help("seconds between requests to this source's host", None)
+    concurrency: int | None = _help("parallel requests to this source's host (1-8)", None)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Source:
+    id: str = _help("unique slug: lowercase letters, digits, '-' and '_'")
+    kind: str = _help("one of: listing, feed, page, api")
+    name: str = _help("human name shown in listings and digests", "")
+    url: str | None = _help("the entry URL (list page, feed, page, or API base URL)", None)
+    urls: tuple[str, ...] = _help("several entry URLs of the same shape (instead of `url`)", ())
+    marketplace: str = _help("marketplace code such as US, UK, DE, JP, CN, or GLOBAL", "")
+    language: str = _help("main language of the source: zh, en, de, ja, ...", "en")
+    enabled: bool = _help("false keeps the source configured but skips it", True)
+    follow: bool | None = _help(
+        "fetch each entry's article (default: true for listing, false for feed)", None
+    )
+    max_items: int = _help("at most this many entries per list page or feed", 50)
+    ignore: tuple[str, ...] = _help(
+        "regexes of volatile text removed before comparing (counters)", ()
+    )
+    selectors: Selectors = _help("CSS selectors (see [source.selectors])", Selectors())
+    filters: Filters = _help("entry filters (see [source.filters])", Filters())
+    politeness: Politeness = _help("per-host overrides (see [source.politeness])", Politeness())
+    adapter: str | None = _help("api kind: the site adapter, e.g. amz123-kx", None)
+    params: dict[str, Any] = field(
+        default_factory=dict, hash=False, metadata={"help": "api kind: adapter parameters"}
+    )
+    render: str | None = _help(
+        'listing and page kinds: "browser" renders JavaScript in headless chromium'
+        " (needs the browser extra); unset fetches plain HTTP",
+        None,
+    )
+    wait_for: str | None = _help(
+        'render = "browser": CSS selector to wait for on the entry page before reading it', None
+    )
+
+    @property
+    def entry_urls(self) -> tuple[str, ...]:
+        return (self.url,) if self.url else self.urls
+
+    @property
+    def follows(self) -> bool:
+        return self.follow if self.follow is not None else self.kind == "listing"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CrawlSettings:
+    user_agent: str = _help(
+        "User-Agent sent with every request; keep a contact URL in it",
+        "PolicyRadar/0.1 (+https://github.com/policyradar/policyradar)",
+    )
+    obey_robots: bool = _help("obey robots.txt (leave on)", True)
+    download_delay: float = _help("seconds between requests to one host", 1.5)
+    concurrency_per_domain: int = _help("parallel requests to one host (1-8)", 1)
+    autothrottle: bool = _help("adapt the delay to the server's latency", True)
+    timeout: float = _help("seconds before a request is given up", 30.0)
+    max_size_mb: float = _help("largest response body accepted, in MB", 10.0)
+    retry_times: int = _help("retries of a 429/5xx/timeout, with exponential backoff", 3)
+    retry_backoff: float = _help("first backoff in seconds; doubles on each retry", 2.0)
+    workers: int = _help(
+        "processes that extract pages beside the crawl; 2 or more also classify them (0-16)",
+        1,
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Config:
+    home: Path
+    sources: tuple[Source, ...]
+    crawl: CrawlSettings
+    subscriptions: tuple[Subscription, ...] = ()
+    web_base: str | None = None  # where `policyradar serve` is reachable, for links in digests
+
+    @property
+    def database(self) -> Path:
+        return self.home / DATABASE_FILE
+
+    def source(self, source_id: str) -> Source:
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        raise KeyError(source_id)
+
+
+def resolve_home(home: str | Path | None) -> Path:
+    """The home folder: the given one, else ``POLICYRADAR_HOME``, else ``~/.policyradar``."""
+    chosen = home or os.environ.get("POLICYRADAR_HOME") or DEFAULT_HOME
+    return Path(chosen).expanduser()
+
+
+def load_config(home: Path) -> Config:
+    """Load ``config.toml`` (optional) and ``sources.toml`` from a home directory."""
+    from policyradar.digest.subscriptions import parse_subscriptions
+
+    home = Path(home)
+    cfg_path = home / CONFIG_FILE
+    crawl, subscriptions, web_base = CrawlSettings(), (), None
+    if cfg_path.exists():
+        data = read_toml(cfg_path)
+        reject_unknown(cfg_path, data, {"crawl", "subscription", "web_base"}, None, None)
+        crawl = _build(CrawlSettings, data.get("crawl", {}), cfg_path, None, "crawl")
+        _check_crawl(crawl, cfg_path)
+        subscriptions = parse_subscriptions(cfg_path, data.get("subscription", []))
+        web_base = data.get("web_base")
+        if web_base is not None and not (
+            isinstance(web_base, str) and web_base.startswith(("http://", "https://"))
+        ):
+            raise ConfigError(cfg_path, "must be an http(s) URL", field_name="web_base")
+    src_path = home / SOURCES_FILE
+    if not src_path.exists():
+        raise ConfigError(
+            src_path, "no sources file; run 'policyradar init' to write a starter one"
+        )
+    return Config(
+        home=home,
+        sources=load_sources(src_path),
+        crawl=crawl,
+        subscriptions=subscriptions,
+        web_base=web_base,
+    )
+
+
+def load_sources(path: Path) -> tuple[Source, ...]:
+    """Read and validate a sources file: a TOML array of ``[[source]]`` tables."""
+    data = read_toml(path)
+    reject_unknown(path, data, {"source"}, None, None)
+    entries = data.get("source", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(path, "'source' must be an array of tables ([[source]])")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, 1):
+        sid = entry.get("id")
+        label = sid if isinstance(sid, str) else f"#{n}"
+        source = _build(Source, entry, path, label, None)
+        _check_source(source, path)
+        if source.id in seen:
+            raise ConfigError(
+                path, f"duplicate id '{source.id}'", source=source.id, field_name="id"
+            )
+        seen.add(source.id)
+        sources.append(source)
+    return tuple(sources)
+
+
+def describe_fields() -> dict[str, list[tuple[str, str]]]:
+    """Field names and help for each config table, for the docs and their test."""
+    from policyradar.digest.subscriptions import Subscription
+
+    tables = {
+        "source": Source,
+        "source.selectors": Selectors,
+        "source.filters": Filters,
+        "source.politeness": Politeness,
+        "crawl": CrawlSettings,
+        "subscription": Subscription,
+    }
+    return {
+        name: [(f.name, f.metadata["help"]) for f in fields(cls)] for name, cls in tables.items()
+    }
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+_NESTED = {"selectors": Selectors, "filters": Filters, "politeness": Politeness}
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict; unreadable or invalid TOML is a ConfigError naming the file."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read: {exc.strerror}") from None
+
+
+def reject_unknown(
+    path: Path,
+    data: dict[str, Any],
+    allowed: set[str] | list[str] | tuple[str, ...],
+    source: str | None,
+    prefix: str | None = None,
+) -> None:
+    """Refuse a key that is not ``allowed``, suggesting the closest one."""
+    for key in data:
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, list(allowed), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            name = f"{prefix}.{key}" if prefix else key
+            raise ConfigError(path, f"unknown key '{key}'{extra}", source=source, field_name=name)
+
+
+def _build(cls: type, data: Any, path: Path, source: str | None, prefix: str | None) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(path, "must be a table", source=source, field_name=prefix)
+    spec = {f.name: f for f in fields(cls)}
+    reject_unknown(path, data, list(spec), source, prefix)
+    values: dict[str, Any] = {}
+    for name, f in spec.items():
+        full = f"{prefix}.{name}" if prefix else name
+        if name not in data:
+            if f.default is MISSING and f.default_factory is MISSING:
+                raise ConfigError(path, "missing required key", source=source, field_name=full)
+            continue
+        raw = data[name]
+        if name in _NESTED and cls is Source:
+            values[name] = _build(_NESTED[name], raw, path, source, name)
+        else:
+            values[name] = _coerce(raw, f.type, path, source, full)
+    return cls(**values)
+
+
+def _coerce(value: Any, type_name: Any, path: Path, source: str | None, name: str) -> Any:
+    t = str(type_name)
+    wants = {
+        "str": (str,),
+        "str | None": (str,),
+        "bool": (bool,),
+        "bool | None": (bool,),
+        "int": (int,),
+        "int | None": (int,),
+        "float": (int, float),
+        "float | None": (int, float),
+        "dict[str, Any]": (dict,),
+    }
+    if t == "tuple[str, ...]":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(path, "must be a list of strings", source=source, field_name=name)
+        return tuple(value)
+    ok = wants[t]
+    if not isinstance(value, ok) or (bool not in ok and isinstance(value, bool)):
+        label = {
+            "str": "a string",
+            "bool": "true or false",
+            "int": "a whole number",
+            "float": "a number",
+            "dict[str, Any]": "a table",
+        }[t.split(" ")[0]]
+        raise ConfigError(path, f"must be {label}, not {value!r}", source=source, field_name=name)
+    return float(value) if float in ok else value
+
+
+def _check_url(url: str, path: Path, source: str, name: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(path, f"not an http(s) URL: {url!r}", source=source, field_name=name)
+    for pattern in FORBIDDEN_URL_PATTERNS:
+        if re.search(pattern, url):
+            raise ConfigError(
+                path,
+                f"{url!r} is a logged-in area; PolicyRadar never crawls those",
+                source=source,
+                field_name=name,
+            )
+
+
+def _check_regexes(patterns: tuple[str, ...], path: Path, source: str, name: str) -> None:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                path, f"bad regular expression {pattern!r}: {exc}", source=source, field_name=name
+            ) from None
+
+
+def _check_source(src: Source, path: Path) -> None:
+    from policyradar.spiders.adapters import ADAPTERS, AdapterError  # the api kind's registry
+
+    sid = src.id
+    if not _ID_RE.match(sid):
+        raise ConfigError(
+            path,
+            f"id {sid!r} must be a lowercase slug (a-z, 0-9, '-', '_')",
+            source=sid,
+            field_name="id",
+        )
+    if src.kind not in KINDS:
+        raise ConfigError(
+            path,
+            f"unknown kind {src.kind!r}; expected one of {', '.join(KINDS)}",
+            source=sid,
+            field_name="kind",
+        )
+    if src.url and src.urls:
+        raise ConfigError(
+            path, "give either 'url' or 'urls', not both", source=sid, field_name="urls"
+        )
+    if not src.entry_urls:
+        raise ConfigError(path, "missing required key (or 'urls')", source=sid, field_name="url")
+    for url in src.entry_urls:
+        _check_url(url, path, sid, "url" if src.url else "urls")
+    from parsel.csstranslator import HTMLTranslator  # imported here: only validation needs it
+
+    translator = HTMLTranslator()
+    for f in fields(Selectors):
+        css = getattr(src.selectors, f.name)
+        if css is None:
+            continue
+        try:
+            translator.css_to_xpath(css)
+        except Exception as exc:  # cssselect raises several types for bad selectors
+            raise ConfigError(
+                path,
+                f"CSS selector {css!r} does not parse: {exc}",
+                source=sid,
+                field_name=f"selectors.{f.name}",
+            ) from None
+    if src.kind == "listing" and not src.selectors.link:
+        raise ConfigError(
+            path, "a listing source needs a link selector", source=sid, field_name="selectors.link"
+        )
+    for name in ("exclude_title", "exclude_url", "title_strip"):
+        _check_regexes(getattr(src.filters, name), path, sid, f"filters.{name}")
+    if src.filters.max_id_gap is not None and src.filters.max_id_gap < 1:
+        raise ConfigError(path, "must be at least 1", source=sid, field_name="filters.max_id_gap")
+    _check_regexes(src.ignore, path, sid, "ignore")
+    if src.kind == "api":
+        if src.adapter not in ADAPTERS:
+            known = ", ".join(sorted(ADAPTERS))
+            raise ConfigError(
+                path,
+                f"unknown adapter {src.adapter!r}; expected one of {known}",
+                source=sid,
+                field_name="adapter",
+            )
+        try:
+            ADAPTERS[src.adapter](src.entry_urls[0], src.params)
+        except AdapterError as exc:
+            raise ConfigError(path, str(exc), source=sid, field_name="params") from None
+    elif src.adapter is not None or src.params:
+        raise ConfigError(
+            path, "only api sources take an adapter", source=sid, field_name="adapter"
+        )
+    if src.max_items < 1:
+        raise ConfigError(path, "must be at least 1", source=sid, field_name="max_items")
+    if src.render is not None:
+        if src.render != "browser":
+            raise ConfigError(
+                path,
+                f'unknown render {src.render!r}; expected "browser" (or leave it out)',
+                source=sid,
+                field_name="render",
+            )
+        if src.kind not in ("listing", "page"):
+            raise ConfigError(
+                path,
+                "only listing and page sources can be rendered in a browser",
+                source=sid,
+                field_name="render",
+            )
+    if src.wait_for is not None:
+        if src.render != "browser":
+            raise ConfigError(
+                path,
+                'wait_for needs render = "browser"',
+                source=sid,
+                field_name="wait_for",
+            )
+        try:
+            translator.css_to_xpath(src.wait_for)
+        except Exception as exc:  # cssselect raises several types for bad selectors
+            raise ConfigError(
+                path,
+                f"CSS selector {src.wait_for!r} does not parse: {exc}",
+                source=sid,
+                field_name="wait_for",
+            ) from None
+    pol = src.politeness
+    if pol.delay is not None and pol.delay < 0:
+        raise ConfigError(path, "must not be negative", source=sid, field_name="politeness.delay")
+    if pol.concurrency is not None and not 1 <= pol.concurrency <= 8:
+        raise ConfigError(
+            path, "must be between 1 and 8", source=sid, field_name="politeness.concurrency"
+        )
+
+
+def _check_crawl(crawl: CrawlSettings, path: Path) -> None:
+    checks = [
+        ("download_delay", crawl.download_delay >= 0, "must not be negative"),
+        (
+            "concurrency_per_domain",
+            1 <= crawl.concurrency_per_domain <= 8,
+            "must be between 1 and 8",
+        ),
+        ("timeout", crawl.timeout > 0, "must be positive"),
+        ("max_size_mb", crawl.max_size_mb > 0, "must be positive"),
+        ("retry_times", crawl.retry_times >= 0, "must not be negative"),
+        ("retry_backoff", crawl.retry_backoff >= 0, "must not be negative"),
+        ("workers", 0 <= crawl.workers <= 16, "must be between 0 and 16"),
+        ("user_agent", bool(crawl.user_agent.strip()), "must not be empty"),
+    ]
+    for name, ok, message in checks:
+        if not ok:
+            raise ConfigError(path, message, field_name=f"crawl.{name}")

@@ -1,0 +1,188 @@
+"""Typed records: what spiders yield, what the pipelines decide, and what storage reads back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from policyradar.text.diffing import Diff
+
+
+class ChangeKind(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    REMOVED = "removed"
+
+
+class Outcome(StrEnum):
+    """How one source ended one run."""
+
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
+class Disposition(StrEnum):
+    """What the pipelines decided about one fetched document."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    REMOVED = "removed"
+    UNCHANGED = "unchanged"
+    GONE_ONCE = "gone_once"  # first 404/410: remembered, not yet removed
+    ANOMALY = "anomaly"
+
+
+@dataclass(slots=True, kw_only=True)
+class Snapshot:
+    """One fetch of one document, as the spider saw it.
+
+    ``html`` is the decoded page for extraction; spiders that already have plain text (feeds, APIs)
+    fill ``text`` instead. The pipelines fill the fields below the line.
+    """
+
+    source_id: str
+    url: str
+    status: int = 200
+    final_url: str = ""
+    title: str = ""
+    html: str = ""
+    text: str = ""
+    published_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+    # -- filled by the pipelines --
+    disposition: Disposition | None = None
+    anomaly: str | None = None
+    fingerprint: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def gone(self) -> bool:
+        return self.status in (404, 410)
+
+
+@dataclass(slots=True, kw_only=True)
+class FetchFailure:
+    """A request that produced no document: a network fault, an HTTP error, a refused URL.
+
+    ``index`` is true when the failed request was the source's entry point (list page, feed, API),
+    which makes the whole source end the run as ``error``. ``anomaly`` marks failures that are
+    fetch anomalies (login wall, captcha) rather than plain errors.
+    """
+
+    source_id: str
+    url: str
+    reason: str
+    index: bool = False
+    anomaly: bool = False
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def to_iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(slots=True, kw_only=True)
+class DocumentState:
+    """What storage remembers about one document between runs."""
+
+    id: int
+    url: str
+    source_id: str
+    title: str
+    fingerprint: str | None
+    body_hash: str | None
+    etag: str | None
+    last_modified: str | None
+    length: int
+    gone_strikes: int
+    removed: bool
+
+
+@dataclass(slots=True, kw_only=True)
+class Change:
+    """What differs between two consecutive versions of a document."""
+
+    id: int
+    source_id: str
+    url: str
+    title: str
+    kind: ChangeKind
+    detected_at: datetime
+    published_at: datetime | None
+    added: str
+    removed: str
+    run_id: int | None = None
+    document_id: int | None = None
+    source_name: str = ""
+    marketplace: str = ""
+    categories: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    watch_hits: list[dict[str, Any]] = field(default_factory=list)
+    effective_dates: list[str] = field(default_factory=list)
+    urgency: str | None = None
+    cluster: str | None = None
+    is_promo: bool = False
+    baseline: bool = False  # found by the source's first run: history, not news
+    diff: str | None = None  # JSON of the structured diff ops (see policyradar.text.diffing)
+
+    def structured_diff(self) -> Diff:
+        """The change's diff ops (a new or removed document: all its text inserted or deleted)."""
+        from policyradar.text.diffing import stored_diff
+
+        return stored_diff(str(self.kind), self.added, self.removed, self.diff)
+
+    def to_json(self, *, with_diff: bool = False) -> dict[str, Any]:
+        """The change as JSON; ``with_diff`` adds the structured ops as ``diff``."""
+        data = asdict(self)
+        data["kind"] = str(self.kind)
+        data["detected_at"] = to_iso(self.detected_at)
+        data["published_at"] = to_iso(self.published_at)
+        data.pop("diff")
+        if with_diff:
+            from policyradar.text.diffing import diff_to_json
+
+            data["diff"] = json.loads(diff_to_json(self.structured_diff()))
+        return data
+
+
+@dataclass(slots=True, kw_only=True)
+class RunSource:
+    """One source's outcome in one run."""
+
+    run_id: int
+    source_id: str
+    outcome: Outcome | None
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    anomalies: int = 0
+    errors: int = 0
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outcome"] = str(self.outcome) if self.outcome else None
+        return data

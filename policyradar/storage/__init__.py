@@ -1,0 +1,66 @@
+"""The only package that touches SQLite: sources, runs, documents, versions, changes and events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from policyradar.storage import codec
+from policyradar.storage.classification import ClassificationMixin
+from policyradar.storage.deliveries import DeliveriesMixin
+from policyradar.storage.documents import REMOVE_AFTER_STRIKES, DocumentsMixin
+from policyradar.storage.fulltext import (
+    SEARCH_COLUMNS,
+    SEARCH_FORMAT,
+    SEARCH_SCAN,
+    SEARCH_WINDOW,
+    FullTextMixin,
+)
+from policyradar.storage.history import FACET_WINDOW, HistoryMixin
+from policyradar.storage.schema import migrations
+from policyradar.storage.sources import SourcesMixin
+
+__all__ = [
+    "FACET_WINDOW",
+    "REMOVE_AFTER_STRIKES",
+    "SEARCH_COLUMNS",
+    "SEARCH_FORMAT",
+    "SEARCH_SCAN",
+    "SEARCH_WINDOW",
+    "Storage",
+    "migrations",
+]
+
+
+class Storage(
+    DocumentsMixin,
+    SourcesMixin,
+    HistoryMixin,
+    ClassificationMixin,
+    DeliveriesMixin,
+    FullTextMixin,
+):
+    """One SQLite file (WAL), migrated on open; every crawl write is one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        if str(path) == ":memory:":
+            self.db = Database(memory=True)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = Database(path)
+            self.db.enable_wal()
+        codec.register(self.db.conn)
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(self.db)
+        self._check_search_index()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

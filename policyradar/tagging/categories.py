@@ -1,0 +1,229 @@
+"""Categories from ``data/categories.toml`` (plus the user's): multi-label scores, ads demoted."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from policyradar.config import ConfigError, read_toml
+from policyradar.resources import data_path
+from policyradar.tagging.matching import TermMatcher, variants
+from policyradar.tagging.text import fold
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+logger = logging.getLogger(__name__)
+
+CATEGORIES_FILE = "categories.toml"
+DEFAULT_FILE = data_path(CATEGORIES_FILE)
+OTHER = "other"
+TIERS = ("strong", "normal", "weak")
+_CATEGORY_KEYS = {"name_zh", "name_en", "replace", *TIERS}
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_PROMO = "promo"
+_NEUTRAL = "neutral"
+_PROMO_WEIGHTS = {"strong": 3.0, "weak": 1.0}
+
+
+class _Term(NamedTuple):
+    owner: str  # a category id, "promo" or "neutral"
+    weight: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Category:
+    id: str
+    name_zh: str
+    name_en: str
+    keywords: Mapping[str, float] = field(default_factory=dict)  # term -> weight
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryScore:
+    categories: tuple[str, ...]
+    scores: dict[str, float]
+    is_promo: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    title_weight: float = 3.0
+    min_score: float = 3.0
+    secondary_ratio: float = 0.4
+    max_labels: int = 3
+    repeat_cap: int = 3
+    promo_demote: float = 0.2
+    urgent_days: int = 30
+    recent_days: int = 7
+
+
+class CategorySet:
+    """Every category with its weighted bilingual terms, the promo rules and the urgency words."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        known = {f.name for f in fields(Settings)}
+        settings = data.get("settings", {})
+        self.settings = Settings(**{k: v for k, v in settings.items() if k in known})
+        cats: dict[str, Category] = {}
+        for cid, raw in data.get("category", {}).items():
+            cats[cid] = Category(
+                id=cid,
+                name_zh=raw.get("name_zh", cid),
+                name_en=raw.get("name_en", cid),
+                keywords=dict(raw.get("keywords", {})),
+            )
+        cats.setdefault(OTHER, Category(id=OTHER, name_zh="其他", name_en="Other"))
+        cats[OTHER] = cats.pop(OTHER)  # always last
+        self.categories: dict[str, Category] = cats
+        promo = data.get("promo", {})
+        self.promo_patterns = tuple(re.compile(p) for p in promo.get("title_patterns", ()))
+        self.urgency_words: dict[str, tuple[str, ...]] = {
+            k: tuple(v) for k, v in data.get("urgency", {}).items()
+        }
+        stopwords = data.get("keywords", {}).get("stopwords", ())
+        self.stopwords = frozenset(w.casefold() for w in stopwords)
+        owned = [(t, cid, w) for cid, cat in cats.items() for t, w in cat.keywords.items()]
+        for tier, weight in _PROMO_WEIGHTS.items():
+            owned += [(t, _PROMO, weight) for t in promo.get(tier, ())]
+        owned += [(t, _NEUTRAL, 0.0) for t in data.get("neutral", {}).get("terms", ())]
+        best: dict[str, dict[str, float]] = {}  # folded key -> owner -> its highest weight
+        for term, owner, weight in owned:
+            for key in variants(term):
+                by_owner = best.setdefault(key, {})
+                by_owner[owner] = max(by_owner.get(owner, 0.0), weight)
+        self._matcher: TermMatcher[_Term] = TermMatcher(
+            ((key, _Term(o, w)) for key, by_owner in best.items() for o, w in by_owner.items()),
+            expand=False,
+        )
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self.categories)
+
+    def domain_terms(self) -> set[str]:
+        """Every category term: what keyword extraction prefers."""
+        return {t for c in self.categories.values() for t in c.keywords}
+
+    @classmethod
+    def load(cls, home: Path | None = None) -> CategorySet:
+        """The bundled categories, extended or overridden by ``<home>/categories.toml``."""
+        data = read_toml(DEFAULT_FILE)
+        user_file = Path(home) / CATEGORIES_FILE if home is not None else None
+        if user_file is not None and user_file.exists():
+            _merge(data, read_toml(user_file), user_file)
+        weights = data.get("weights", {"strong": 3.0, "normal": 1.5, "weak": 0.5})
+        for raw in data.get("category", {}).values():
+            kw: dict[str, float] = {}
+            for tier in TIERS:
+                for term in raw.get(tier, ()):
+                    kw[term] = max(kw.get(term, 0.0), float(weights[tier]))
+            raw["keywords"] = kw
+        return cls(data)
+
+    def score(self, title: str, body: str) -> CategoryScore:
+        """Scores per category for a title and a body; ads and events demoted to ``other``."""
+        return self.score_folded(fold(title), fold(body))
+
+    def score_folded(self, title: str, body: str) -> CategoryScore:
+        """:meth:`score` of a title and a body already passed through :func:`fold`."""
+        s = self.settings
+        scores: dict[str, float] = {}
+        promo = {"title": 0.0, "body": 0.0}
+        for text, factor, where in ((title, s.title_weight, "title"), (body, 1.0, "body")):
+            for key, n in self._matcher.count_longest(text).items():
+                for term in self._matcher.payloads(key):
+                    if term.owner == _PROMO:
+                        promo[where] += term.weight
+                    elif term.owner != _NEUTRAL:
+                        gain = term.weight * min(n, s.repeat_cap) * factor
+                        scores[term.owner] = scores.get(term.owner, 0.0) + gain
+        if any(p.search(title) for p in self.promo_patterns):
+            promo["title"] += _PROMO_WEIGHTS["strong"]
+        if self.is_promo(promo["title"], promo["body"], max(scores.values(), default=0.0)):
+            scores = {k: v * s.promo_demote for k, v in scores.items()}
+            return CategoryScore(categories=(OTHER,), scores=_rounded(scores), is_promo=True)
+        labels = self._labels(scores)
+        return CategoryScore(categories=labels, scores=_rounded(scores), is_promo=False)
+
+    @staticmethod
+    def is_promo(title: float, body: float, best: float) -> bool:
+        """An ad or event: a strong promo word in the title, or promo words outweighing policy."""
+        strong = _PROMO_WEIGHTS["strong"]
+        return title >= strong or (title + body >= strong and (title + body) * 4 >= best)
+
+    def _labels(self, scores: dict[str, float]) -> tuple[str, ...]:
+        s = self.settings
+        order = {cid: n for n, cid in enumerate(self.categories)}
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], order.get(kv[0], 999)))
+        if not ranked or ranked[0][1] < s.min_score:
+            return (OTHER,)
+        floor = max(s.min_score, ranked[0][1] * s.secondary_ratio)
+        return tuple(cid for cid, v in ranked[: s.max_labels] if v >= floor)
+
+
+def _rounded(scores: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 2) for k, v in sorted(scores.items(), key=lambda kv: -kv[1]) if v > 0}
+
+
+def _merge(base: dict[str, Any], user: dict[str, Any], path: Path) -> None:
+    """Fold a user's categories file into the bundled data, validating as it goes."""
+    for key in user:
+        if key not in base:
+            raise ConfigError(path, f"unknown key '{key}'", field_name=key)
+    for section in ("settings", "weights"):
+        for key, value in user.get(section, {}).items():
+            if key not in base[section]:
+                raise ConfigError(path, f"unknown key '{key}'", field_name=f"{section}.{key}")
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                raise ConfigError(path, "must be a number >= 0", field_name=f"{section}.{key}")
+            base[section][key] = type(base[section][key])(value)
+    for section in ("promo", "urgency", "keywords", "neutral"):
+        for key, values in user.get(section, {}).items():
+            if key not in base[section]:
+                raise ConfigError(path, f"unknown key '{key}'", field_name=f"{section}.{key}")
+            _check_terms(values, path, None, f"{section}.{key}")
+            merged = list(base[section].get(key, []))
+            base[section][key] = merged + [v for v in values if v not in merged]
+    for pattern in user.get("promo", {}).get("title_patterns", []):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                path,
+                f"bad regular expression {pattern!r}: {exc}",
+                field_name="promo.title_patterns",
+            ) from None
+    cats = base["category"]
+    for cid, raw in user.get("category", {}).items():
+        if not _ID_RE.match(cid):
+            raise ConfigError(path, f"category id {cid!r} must be a lowercase slug", source=cid)
+        if not isinstance(raw, dict):
+            raise ConfigError(path, "must be a table", source=cid)
+        for key in raw:
+            if key not in _CATEGORY_KEYS:
+                raise ConfigError(path, f"unknown key '{key}'", source=cid, field_name=key)
+        for tier in TIERS:
+            _check_terms(raw.get(tier, []), path, cid, tier)
+        if cid not in cats:
+            cats[cid] = {"name_zh": cid, "name_en": cid}
+            logger.info("user category %r added from %s", cid, path)
+        target = cats[cid]
+        for name in ("name_zh", "name_en"):
+            if name in raw:
+                target[name] = str(raw[name])
+        if raw.get("replace"):
+            for tier in TIERS:
+                target[tier] = []
+        for tier in TIERS:
+            target[tier] = list(target.get(tier, [])) + list(raw.get(tier, []))
+
+
+def _check_terms(values: Any, path: Path, source: str | None, name: str) -> None:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(
+            path, "must be a list of non-empty strings", source=source, field_name=name
+        )

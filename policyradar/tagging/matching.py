@@ -1,0 +1,122 @@
+"""Many terms at once (Aho-Corasick): case-, width- and 繁/简-insensitive, whole Latin words."""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+
+import ahocorasick
+
+from policyradar.tagging.text import fold
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+T = TypeVar("T")
+
+_WORD_CHARS = frozenset(string.ascii_lowercase + string.digits)
+_SPACES = re.compile(r"\s+")
+_PLURAL_ES = ("s", "x", "z", "ch", "sh")
+
+
+class Match(NamedTuple, Generic[T]):
+    start: int
+    end: int
+    key: str  # the folded term (or variant) that matched
+    payloads: tuple[T, ...]
+
+
+def term_key(term: str) -> str:
+    """The folded form a term is looked up by."""
+    return _SPACES.sub(" ", fold(term.strip()))
+
+
+def variants(term: str) -> set[str]:
+    """A term's folded key plus its "-"/space and English plural variants."""
+    key = term_key(term)
+    if not key:
+        return set()
+    out = {key}
+    if "-" in key:
+        out.add(key.replace("-", " "))
+    if key[-1] in _WORD_CHARS and key[-1].isalpha() and len(key) > 2 and key.isascii():
+        for form in list(out):
+            if form.endswith(_PLURAL_ES):
+                out.add(form + "es")
+            elif form.endswith("y") and form[-2:-1] not in "aeiou":
+                out.add(form[:-1] + "ies")
+            else:
+                out.add(form + "s")
+    return out
+
+
+class TermMatcher(Generic[T]):
+    """Finds every term of a large list in one pass over folded text.
+
+    Each term carries a payload; a term listed several times carries them all. Terms that begin
+    or end with a Latin letter or digit match whole words only ("IP" never inside "ship").
+    With ``expand=False`` the terms are taken as already-folded keys, without variants.
+    """
+
+    def __init__(self, terms: Iterable[tuple[str, T]], *, expand: bool = True) -> None:
+        grouped: dict[str, list[T]] = {}
+        for term, payload in terms:
+            for key in variants(term) if expand else (term,):
+                bucket = grouped.setdefault(key, [])
+                if payload not in bucket:
+                    bucket.append(payload)
+        self._automaton = ahocorasick.Automaton()
+        for key, payloads in grouped.items():
+            whole = (key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS)
+            self._automaton.add_word(key, (len(key), key, tuple(payloads), *whole))
+        self._empty = not grouped
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self._automaton)
+
+    def find_all(self, folded: str) -> list[Match[T]]:
+        """Every match in ``folded`` (text already passed through :func:`fold`), by position."""
+        return [Match(start, start - neg, key, p) for start, neg, key, p in self._found(folded)]
+
+    def find_longest(self, folded: str) -> list[Match[T]]:
+        """Leftmost-longest matches that do not overlap ("referral fee", not also "fee")."""
+        chosen: list[Match[T]] = []
+        last_end = 0
+        for start, neg, key, payloads in self._found(folded):
+            if start >= last_end:
+                last_end = start - neg
+                chosen.append(Match(start, last_end, key, payloads))
+        return chosen
+
+    def count_longest(self, folded: str) -> dict[str, int]:
+        """How often each key is among :meth:`find_longest`, in the order keys first occur."""
+        counts: dict[str, int] = {}
+        last_end = 0
+        for start, neg, key, _ in self._found(folded):
+            if start >= last_end:
+                last_end = start - neg
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def payloads(self, key: str) -> tuple[T, ...]:
+        """The payloads of a key that :meth:`count_longest` returned."""
+        return self._automaton.get(key)[2]  # type: ignore[no-any-return]
+
+    def _found(self, folded: str) -> list[tuple[int, int, str, tuple[T, ...]]]:
+        """(start, start - end, key, payloads) of every match, by position, longest first."""
+        if self._empty or not folded:
+            return []
+        found: list[tuple[int, int, str, tuple[T, ...]]] = []
+        last_index = len(folded) - 1
+        for last, (length, key, payloads, word_start, word_end) in self._automaton.iter(folded):
+            start = last - length + 1
+            if word_start and start > 0 and folded[start - 1] in _WORD_CHARS:
+                continue
+            if word_end and last < last_index and folded[last + 1] in _WORD_CHARS:
+                continue
+            found.append((start, -length, key, payloads))
+        found.sort()  # (start, -length) pairs are unique: the keys are never compared
+        return found

@@ -1,0 +1,136 @@
+"""Crawled text to safe HTML: escaped everywhere, diffs as ``<ins>``/``<del>``, hits ``<mark>``."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from policyradar.search.query import SearchError, parse
+from policyradar.text.diffing import DELETE, EQUAL, INSERT
+from policyradar.web.labels import label
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from policyradar.records import Change
+    from policyradar.text.diffing import Diff
+
+# XML 1.0 forbids these; terminals and browsers do not need them either.
+_MARK = Markup("<mark>{}</mark>")
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str | None) -> str:
+    """Crawled text without control characters (safe in HTML and in Atom's XML)."""
+    return _INVALID.sub("", text or "")
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) address, else None (never ``javascript:``)."""
+    text = clean(url).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ch.isspace() for ch in text):
+        return None
+    return text
+
+
+def terms_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern marking any of ``words`` (watchlist keywords, a search) in crawled text."""
+    quoted = [f'"{w}"' for w in {str(w).replace('"', " ").strip() for w in words} if w]
+    if not quoted:
+        return None
+    try:
+        return parse(" OR ".join(quoted)).regex()
+    except SearchError:
+        return None
+
+
+def query_regex(query: str | None) -> re.Pattern[str] | None:
+    if not query:
+        return None
+    try:
+        return parse(query).regex()
+    except SearchError:
+        return None
+
+
+def marked(text: str | None, regex: re.Pattern[str] | None) -> Markup:
+    """``text`` escaped, with each match of ``regex`` wrapped in ``<mark>``."""
+    text = clean(text)
+    if regex is None or not text:
+        return escape(text)
+    low = text.lower()
+    if len(low) != len(text):
+        return escape(text)
+    out, last = [], 0
+    for m in regex.finditer(low):
+        if m.end() == m.start():
+            continue
+        out += [escape(text[last : m.start()]), _MARK.format(text[m.start() : m.end()])]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet_html(snippet: str, highlights: Iterable[Iterable[int]]) -> Markup:
+    """A search snippet with its highlighted spans as ``<mark>``."""
+    out, last = [], 0
+    for start, end in highlights:
+        if start < last:
+            continue
+        out += [escape(clean(snippet[last:start])), _MARK.format(clean(snippet[start:end]))]
+        last = end
+    out.append(escape(clean(snippet[last:])))
+    return Markup("").join(out)
+
+
+_TAG = {"+": "ins", "-": "del"}
+_P = Markup('<p class="{}">{}</p>')
+_WRAP = {"ins": Markup("<ins>{}</ins>"), "del": Markup("<del>{}</del>")}
+
+
+def _lines(
+    lines: Iterable[str], css: str, tag: str | None, regex: re.Pattern[str] | None
+) -> Markup:
+    out = []
+    for line in lines:
+        body = marked(line, regex)
+        out.append(_P.format(css, _WRAP[tag].format(body) if tag else body))
+    return Markup("\n").join(out)
+
+
+def diff_html(diff: Diff, lang: str, regex: re.Pattern[str] | None = None) -> Markup:
+    """The inline diff: context paragraphs, added ``<ins>`` (green), removed ``<del>`` (red)."""
+    out = []
+    for op in diff.ops:
+        if op.op == EQUAL:
+            if op.skipped:
+                out.append(_P.format("skip", label("skipped", lang, n=op.skipped)))
+            out.append(_lines(op.old, "ctx", None, regex))
+        elif op.op == INSERT:
+            out.append(_lines(op.new, "add", "ins", regex))
+        elif op.op == DELETE:
+            out.append(_lines(op.old, "del", "del", regex))
+        else:
+            pieces = []
+            for tag, fragment in op.inline:
+                body = Markup("<br>").join(marked(part, regex) for part in fragment.split("\n"))
+                pieces.append(_WRAP[_TAG[tag]].format(body) if tag in _TAG else body)
+            out.append(_P.format("replace", Markup("").join(pieces)))
+    return Markup("\n").join(out)
+
+
+def change_diff_html(change: Change, lang: str, regex: re.Pattern[str] | None = None) -> Markup:
+    """A stored change's diff; a removal shows the last text, all removed."""
+    if str(change.kind) != "removed":
+        return diff_html(change.structured_diff(), lang, regex)
+    intro = _P.format("skip", label("whole_removed", lang))
+    return intro + _lines((change.removed or "").split("\n"), "del", "del", regex)
