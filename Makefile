@@ -4,12 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format clean chromium bench
+.PHONY: install demo test wheel lint format clean chromium bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	rm -rf *.egg-info  # left by the metadata step; the editable install keeps its own
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +27,14 @@ chromium:
 test: $(STAMP) chromium
 	$(BIN)/pytest -q
 
+# dist/policyradar-*.whl, offline with the .venv's setuptools; built in a temporary copy of pyproject's
+# package-dir folders so no build/ or egg-info is left here. `pip install dist/*.whl` anywhere.
+wheel: $(STAMP)
+	@tmp=$$(mktemp -d) && cp -r pyproject.toml README.md policyradar crawler spiders digest data "$$tmp"/ \
+	  && find "$$tmp" -name __pycache__ -prune -exec rm -rf {} + \
+	  && $(BIN)/pip wheel --quiet --no-deps --no-build-isolation --no-index -w dist "$$tmp"; \
+	  rc=$$?; rm -rf "$$tmp"; [ $$rc = 0 ] && ls dist/*.whl; exit $$rc
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(N),--n $(N)) $(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) demo-home .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) demo-home .pytest_cache .ruff_cache *.egg-info build dist

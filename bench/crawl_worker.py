@@ -61,8 +61,10 @@ def _timed(name: str, fn: Any) -> Any:
         async def timed_coroutine(*args: Any, **kwargs: Any) -> Any:
             CALLS[name] += 1
             item = await _TimedSteps(name, fn(*args, **kwargs))
-            for step, seconds in getattr(item, "meta", {}).get("seconds", {}).items():
-                SECONDS[f"worker: {step}"] += seconds  # `page_text`'s own clock, in the worker
+            # `page_text`'s own clock, in the worker: once, by the pipeline that ran it
+            extracted = getattr(item, "extract_seconds", {}) if name == "pipeline: text" else {}
+            for step, seconds in extracted.items():
+                SECONDS[f"worker: {step}"] += seconds
             return item
 
         return timed_coroutine
@@ -193,9 +195,9 @@ def main() -> None:
     for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "py.warnings"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    from policyradar.config import load_config
     from policyradar.crawler import offload
     from policyradar.crawler.runner import crawl, run_in_reactor, select_sources
+    from policyradar.home import load_home as load_config
 
     stages = instrument()
     config = load_config(args.home)
@@ -251,7 +253,7 @@ def main() -> None:
         "lexicon_build_mb": max(tree.children("lexicon build"), default=0.0),
         # in the crawl process itself (0 workers, or a removal classified here)
         "lexicon_loaded": "lexicon"
-        in getattr(sys.modules.get("policyradar.tagging.text"), "_state", {}),
+        in getattr(sys.modules.get("policyradar.tagging.cut"), "_state", {}),
         "heavy_modules": sorted(
             m for m in ("jieba.analyse", "trafilatura", "opencc", "jieba") if m in sys.modules
         ),

@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from startup import timed  # noqa: E402
 
-from policyradar.search.query import index_text, parse  # noqa: E402
+from policyradar.search.index import index_text  # noqa: E402
+from policyradar.search.query import parse  # noqa: E402
 from policyradar.storage import Storage, codec  # noqa: E402
 from policyradar.tagging.text import fold  # noqa: E402
 
@@ -303,7 +304,7 @@ def cli_times(db: Path, rounds: int) -> list[tuple[str, float, float, int]]:
 def _jieba_tokens(text: str, search: bool) -> str:
     import jieba
 
-    from policyradar.tagging.text import USERDICT_FILE
+    from policyradar.tagging.cut import USERDICT_FILE
 
     if not jieba.dt.initialized:  # jieba's own dictionary: the classifier no longer loads it
         jieba.initialize()

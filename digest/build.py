@@ -10,12 +10,13 @@ so widening its filters later brings them in, and re-examining them is bounded b
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from policyradar.digest.labels import category_rank
+from policyradar.records import Urgency, WatchHit
+from policyradar.tagging.names import CategoryNames
+from policyradar.text.clean import clean
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -24,17 +25,6 @@ if TYPE_CHECKING:
     from policyradar.records import Change
 
 EXCERPT_CHARS = 200
-URGENCY_RANK = {"low": 0, "medium": 1, "high": 2}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class WatchHit:
-    watchlist: str
-    category: str
-    keyword: str
-    snippet: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,7 +41,7 @@ class DigestItem:
     published_at: datetime | None
     detected_at: datetime
     effective_dates: tuple[str, ...]
-    urgency: str
+    urgency: Urgency
     categories: tuple[str, ...]
     keywords: tuple[str, ...]
     watch_hits: tuple[WatchHit, ...]
@@ -107,6 +97,7 @@ class Digest:
     skipped_ids: tuple[int, ...] = ()
     mode: str = "digest"  # digest | alert | quiet | test
     counts: dict[str, int] = field(default_factory=dict)
+    names: CategoryNames = field(default_factory=CategoryNames.load, repr=False)  # of categories
 
     @property
     def items(self) -> tuple[DigestItem, ...]:
@@ -122,17 +113,20 @@ def build_digest(
     now: datetime,
     web_base: str | None = None,
     urgent_only: bool = False,
+    names: CategoryNames | None = None,
 ) -> Digest | None:
     """Filter, cluster and order ``changes`` for ``subscription``; None when nothing is left.
 
     ``urgent_only`` builds an immediate alert: only high-urgency items, no health section.
+    ``names`` orders and names the categories (default: the bundled ones, no home's).
     """
+    names = CategoryNames.load() if names is None else names
     cutoff = now - timedelta(days=subscription.max_age_days)
     recent = [c for c in changes if c.detected_at >= cutoff]
     wanted, skipped = [], []
     for group in _clusters(recent):
         item = _item(group, subscription, web_base)
-        ok = item is not None and (not urgent_only or item.urgency == "high")
+        ok = item is not None and (not urgent_only or item.urgency == Urgency.HIGH)
         (wanted if ok else skipped).append(item if ok else group)
     if not wanted:
         return None
@@ -140,11 +134,11 @@ def build_digest(
     urgent = sorted((i for i in wanted if _is_urgent(i)), key=lambda i: _urgent_key(i, today))
     by_cat: dict[str, list[DigestItem]] = {}
     for item in wanted:
-        if not _is_urgent(item):
-            by_cat.setdefault(_home_category(item), []).append(item)
+        if not _is_urgent(item):  # in the section of its first category in display order
+            by_cat.setdefault(min(item.categories, key=names.rank), []).append(item)
     sections = tuple(
         Section(cat, tuple(sorted(items, key=_section_key)))
-        for cat, items in sorted(by_cat.items(), key=lambda kv: category_rank(kv[0]))
+        for cat, items in sorted(by_cat.items(), key=lambda kv: names.rank(kv[0]))
     )
     health_items = () if urgent_only else tuple(_health(h) for h in health)
     items = [*urgent, *(i for s in sections for i in s.items)]
@@ -174,6 +168,7 @@ def build_digest(
             "removed": kinds.count("removed"),
             "failing": len(health_items),
         },
+        names=names,
     )
 
 
@@ -199,11 +194,6 @@ def quiet_digest(
         mode=mode,
         counts={"items": 0, "urgent": 0, "changes": 0, "failing": len(health_items)},
     )
-
-
-def clean(text: str | None) -> str:
-    """Return crawled text on one line, without control or bidi-override characters."""
-    return _SPACES.sub(" ", _CONTROL.sub(" ", text or "")).strip()
 
 
 def excerpt(text: str, terms: Sequence[str] = (), limit: int = EXCERPT_CHARS) -> str:
@@ -235,22 +225,16 @@ def _clusters(changes: list[Change]) -> list[list[Change]]:
     return result
 
 
-def _urgency(change: Change) -> str:
-    return change.urgency if change.urgency in URGENCY_RANK else "low"
+def _urgency(change: Change) -> Urgency:
+    return change.urgency or Urgency.LOW
 
 
 def _hits(change: Change, sub: Subscription) -> list[WatchHit]:
-    hits = [
-        WatchHit(
-            str(h.get("watchlist", "")),
-            str(h.get("category", "")),
-            clean(str(h.get("keyword", ""))),
-            clean(str(h.get("snippet", ""))),
-        )
+    return [
+        replace(h, keyword=clean(h.keyword), snippet=clean(h.snippet))
         for h in change.watch_hits
-        if isinstance(h, dict)
+        if not sub.watchlists or h.watchlist in sub.watchlists
     ]
-    return [h for h in hits if not sub.watchlists or h.watchlist in sub.watchlists]
 
 
 def _wants(change: Change, sub: Subscription) -> bool:
@@ -262,7 +246,7 @@ def _wants(change: Change, sub: Subscription) -> bool:
         return False
     if change.is_promo and not hits:
         return False
-    return URGENCY_RANK[_urgency(change)] >= URGENCY_RANK[sub.min_urgency]
+    return _urgency(change).rank >= Urgency(sub.min_urgency).rank
 
 
 def _item(group: list[Change], sub: Subscription, web_base: str | None) -> DigestItem | None:
@@ -272,7 +256,7 @@ def _item(group: list[Change], sub: Subscription, web_base: str | None) -> Diges
     lead = max(
         group,
         key=lambda c: (
-            URGENCY_RANK[_urgency(c)],
+            _urgency(c).rank,
             len(_hits(c, sub)),
             -c.detected_at.timestamp(),
             -c.id,
@@ -298,7 +282,7 @@ def _item(group: list[Change], sub: Subscription, web_base: str | None) -> Diges
         published_at=lead.published_at,
         detected_at=lead.detected_at,
         effective_dates=tuple(sorted({d for c in group for d in c.effective_dates})),
-        urgency=max((_urgency(c) for c in group), key=URGENCY_RANK.__getitem__),
+        urgency=max((_urgency(c) for c in group), key=lambda u: u.rank),
         categories=categories,
         keywords=keywords,
         watch_hits=tuple(hits),
@@ -309,7 +293,7 @@ def _item(group: list[Change], sub: Subscription, web_base: str | None) -> Diges
 
 
 def _is_urgent(item: DigestItem) -> bool:
-    return bool(item.watch_hits) or item.urgency == "high"
+    return bool(item.watch_hits) or item.urgency == Urgency.HIGH
 
 
 def _urgent_key(item: DigestItem, today: date) -> tuple[Any, ...]:
@@ -324,11 +308,7 @@ def _urgent_key(item: DigestItem, today: date) -> tuple[Any, ...]:
 
 def _section_key(item: DigestItem) -> tuple[Any, ...]:
     when = item.published_at or item.detected_at
-    return (-URGENCY_RANK[item.urgency], -when.timestamp(), item.change_id)
-
-
-def _home_category(item: DigestItem) -> str:
-    return min(item.categories, key=category_rank)
+    return (-item.urgency.rank, -when.timestamp(), item.change_id)
 
 
 def _health(row: Mapping[str, Any]) -> HealthItem:

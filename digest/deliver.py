@@ -9,17 +9,18 @@ never a loss. A failed part stops the delivery: the parts before it are recorded
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
 import apprise
 
-import policyradar.digest.wecom_markdown  # registers wecommd:// with apprise
 from policyradar.digest.build import build_digest, quiet_digest
-from policyradar.digest.render import renderer_for
+from policyradar.digest.channels import channel_for, renderer_for
 from policyradar.digest.secrets import hidden, redact, scrub, secret_fragments
 from policyradar.digest.subscriptions import SubscriptionError, is_due, resolve_url
 from policyradar.records import from_iso
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from policyradar.digest.layout import Part, Renderer
     from policyradar.digest.subscriptions import Subscription
     from policyradar.storage import Storage
+    from policyradar.tagging.names import CategoryNames
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +89,20 @@ def deliver(
         url = resolve_url(subscription, environ)
     except SubscriptionError as exc:
         return DeliveryResult(False, 0, str(exc))
-    renderer = renderer or renderer_for(url, subscription.format)
+    channel = channel_for(url)
+    channel.register()  # its apprise plug-in, if any, before apprise sees the URL
+    renderer = renderer or channel.renderer(subscription.format)
     fmt = renderer.body_format
     shown = redact(url)
+    plugin_log = (
+        apprise.LogCapture(name=channel.plugin_logger, level=logging.WARNING)
+        if channel.plugin_logger
+        else nullcontext(io.StringIO())
+    )
     with (
         hidden(url) as fragments,
         apprise.LogCapture(level=logging.WARNING) as captured,
-        apprise.LogCapture(
-            name=policyradar.digest.wecom_markdown.__name__, level=logging.WARNING
-        ) as captured_md,
+        plugin_log as captured_plugin,
     ):
         notifier = apprise.Apprise()
         if not notifier.add(pin_format(url, fmt)):
@@ -110,7 +117,7 @@ def deliver(
                 attach=attachments if number == 1 else None,
             )
             if not ok:
-                log = captured_md.getvalue() + captured.getvalue()
+                log = captured_plugin.getvalue() + captured.getvalue()
                 reason = scrub(_reason(log), fragments) or "apprise reported a failure"
                 reason = f"part {number}/{len(parts)}: {reason}"
                 logger.warning(
@@ -136,11 +143,13 @@ def send_digest(
     environ: Mapping[str, str],
     output: TextIO | None = None,
     urgent_only: bool = False,
+    names: CategoryNames | None = None,
 ) -> SendReport:
     """Send the subscription's undelivered changes (or print them with ``dry_run``) and log it.
 
     Changes older than ``max_age_days`` are not loaded. Nothing new sends nothing, or the "all
-    quiet" note when the subscription asks for it. A dry run records nothing.
+    quiet" note when the subscription asks for it. A dry run records nothing. ``names``: the
+    home's category names (see :func:`policyradar.digest.build.build_digest`).
     """
     sub = config_subscription
     report = SendReport(
@@ -159,7 +168,13 @@ def send_digest(
     changes = storage.undelivered(sub.name, since=now - timedelta(days=sub.max_age_days))
     health = [] if urgent_only else storage.source_health()
     built = build_digest(
-        changes, sub, health=health, now=now, web_base=web_base, urgent_only=urgent_only
+        changes,
+        sub,
+        health=health,
+        now=now,
+        web_base=web_base,
+        urgent_only=urgent_only,
+        names=names,
     )
     if built is None:
         if urgent_only or not sub.quiet_note:
@@ -206,6 +221,7 @@ def send_due(
     now: datetime,
     environ: Mapping[str, str],
     web_base: str | None = None,
+    names: CategoryNames | None = None,
 ) -> list[SendReport]:
     """Send each subscription's digest when due, else its immediate alerts if it wants them.
 
@@ -221,11 +237,19 @@ def send_due(
             last_at = from_iso(last["started_at"]) if last else None
             if is_due(sub, now, last_at):
                 reports.append(
-                    send_digest(storage, sub, now=now, web_base=web_base, environ=environ)
+                    send_digest(
+                        storage, sub, now=now, web_base=web_base, environ=environ, names=names
+                    )
                 )
             elif sub.immediate:
                 report = send_digest(
-                    storage, sub, now=now, web_base=web_base, environ=environ, urgent_only=True
+                    storage,
+                    sub,
+                    now=now,
+                    web_base=web_base,
+                    environ=environ,
+                    urgent_only=True,
+                    names=names,
                 )
                 if report.status != "empty":
                     reports.append(report)

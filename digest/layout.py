@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from policyradar.digest.labels import category_name, word
+from policyradar.i18n import word
+from policyradar.urls import safe_url
 
 if TYPE_CHECKING:
     from policyradar.digest.build import Digest, DigestItem, HealthItem
@@ -58,16 +58,6 @@ def html_escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def safe_url(url: str | None) -> str | None:
-    """Return an http(s) URL with spaces, quotes, brackets and parentheses escaped, else None."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(url.strip(), safe=":/?#@!$&*+,;=%~-._")
-
-
 def spans(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
     """Split ``text`` into (piece, is_hit) runs, case-insensitively matching ``terms``."""
     terms = tuple(t for t in terms if t.strip())
@@ -113,10 +103,8 @@ def effective_text(d: Digest, item: DigestItem) -> str:
             if delta > 0
             else word("past", d.language)
         )
-        shown.append(
-            f"{day.isoformat()} ({note})" if d.language == "en" else f"{day.isoformat()}（{note}）"
-        )
-    return ", ".join(shown) if d.language == "en" else "、".join(shown)
+        shown.append(word("aside", d.language, text=day.isoformat(), note=note))
+    return word("list_sep", d.language).join(shown)
 
 
 def source_text(d: Digest, item: DigestItem) -> str:
@@ -138,7 +126,7 @@ def hits_text(d: Digest, item: DigestItem) -> list[tuple[str, str]]:
             p
             for p in (
                 hit.watchlist,
-                category_name(hit.category, d.language) if hit.category else "",
+                d.names.name(hit.category, d.language) if hit.category else "",
             )
             if p
         )
@@ -147,8 +135,7 @@ def hits_text(d: Digest, item: DigestItem) -> list[tuple[str, str]]:
 
 
 def also_text(d: Digest, item: DigestItem) -> str:
-    sep = ", " if d.language == "en" else "、"
-    return sep.join(item.also_reported_by)
+    return word("list_sep", d.language).join(item.also_reported_by)
 
 
 def group_title(d: Digest, group: str) -> str:
@@ -156,7 +143,7 @@ def group_title(d: Digest, group: str) -> str:
         return word("urgent_section", d.language)
     if group == "health":
         return word("health_section", d.language)
-    return category_name(group, d.language)
+    return d.names.name(group, d.language)
 
 
 def title_text(d: Digest) -> str:

@@ -1,4 +1,6 @@
-"""One renderer per channel; each escapes crawled text for its markup and owns its size limit."""
+"""Text, Markdown, WeCom, Telegram and JSON renderers; each escapes crawled text for its markup
+and owns its size limit. ``channels`` says which channel uses which; HTML is in ``render_html``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import re
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from policyradar.digest.labels import category_name, colon, word
 from policyradar.digest.layout import (
     Entry,
     Part,
@@ -21,8 +22,7 @@ from policyradar.digest.layout import (
     title_text,
     view,
 )
-from policyradar.digest.render_html import EmailRenderer, HtmlRenderer
-from policyradar.digest.secrets import scheme_of
+from policyradar.i18n import word
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,7 +37,7 @@ class TextRenderer(Renderer):
     channel = "text"
 
     def header(self, d: Digest, part: int, total: int) -> str:
-        title = f"[{title_text(d)}]" if d.language == "en" else f"【{title_text(d)}】"
+        title = word("title_box", d.language, title=title_text(d))
         return (
             f"{title}{self.numbered(part, total)}\n"
             f"{local_time(d.generated_at, d.timezone)} · {self.notice(d)}"
@@ -50,17 +50,15 @@ class TextRenderer(Renderer):
     def entry(self, d: Digest, e: Entry, trim: Trim) -> str:
         if e.health is not None:
             return f"- {health_text(d, e.health)}"
-        v, lang, c = view(d, e, trim), d.language, colon(d.language)
-        sep = ", " if lang == "en" else "、"
+        v, lang, c = view(d, e, trim), d.language, word("colon", d.language)
+        sep = word("list_sep", lang)
         lines = [f"{v.number}. {v.title}"]
         lines += [v.source] if v.source else []
         lines += [f"{word('effective', lang)}{c}{v.effective}"] if v.effective else []
         lines += (
             [
                 f"{word('watch', lang)}{c}"
-                + sep.join(
-                    (f"{k} ({w})" if lang == "en" else f"{k}（{w}）") if w else k for k, w in v.hits
-                )
+                + sep.join(word("aside", lang, text=k, note=w) if w else k for k, w in v.hits)
             ]
             if v.hits
             else []
@@ -247,17 +245,19 @@ class TelegramRenderer(Renderer):
         ]
         lines += [html_escape(v.source)] if v.source else []
         if v.effective:
-            lines.append(f"{word('effective', lang)}{colon(lang)}<b>{html_escape(v.effective)}</b>")
+            lines.append(
+                f"{word('effective', lang)}{word('colon', lang)}<b>{html_escape(v.effective)}</b>"
+            )
         if v.hits:
             lines.append(
-                f"{word('watch', lang)}{colon(lang)}"
+                f"{word('watch', lang)}{word('colon', lang)}"
                 + ", ".join(
                     f"<b>{html_escape(k)}</b>" + (f" ({html_escape(w)})" if w else "")
                     for k, w in v.hits
                 )
             )
         if v.also:
-            lines.append(f"{word('also', lang)}{colon(lang)}{html_escape(v.also)}")
+            lines.append(f"{word('also', lang)}{word('colon', lang)}{html_escape(v.also)}")
         if v.excerpt:
             text = "".join(
                 f"<b>{html_escape(s)}</b>" if hit else html_escape(s)
@@ -295,43 +295,7 @@ def digest_json(d: Digest) -> dict[str, Any]:
         return value
 
     data = convert(asdict(d))
+    del data["names"]  # the lookup behind the names below, not a fact of the digest
     for section in data["sections"]:
-        section["name"] = category_name(section["category"], d.language)
+        section["name"] = d.names.name(section["category"], d.language)
     return data
-
-
-RENDERERS: dict[str, type[Renderer]] = {
-    cls.channel: cls
-    for cls in (
-        TextRenderer,
-        WeComTextRenderer,
-        MarkdownRenderer,
-        WeComMarkdownRenderer,
-        TelegramRenderer,
-        HtmlRenderer,
-        EmailRenderer,
-        JsonRenderer,
-    )
-}
-FORMAT_RENDERERS: dict[str, type[Renderer]] = {
-    "text": TextRenderer,
-    "markdown": MarkdownRenderer,
-    "html": HtmlRenderer,
-    "json": JsonRenderer,
-}
-
-
-def renderer_for(url: str, fmt: str | None = None) -> Renderer:
-    """Return the renderer for an apprise URL's channel (``format`` overrides generic ones)."""
-    scheme = scheme_of(url)
-    if scheme in ("mailto", "mailtos"):
-        return TextRenderer() if fmt == "text" else EmailRenderer()
-    dedicated = {
-        "wecombot": WeComTextRenderer,
-        "wecommd": WeComMarkdownRenderer,
-        "wecom-md": WeComMarkdownRenderer,
-        "tgram": TelegramRenderer,
-    }
-    if scheme in dedicated:
-        return dedicated[scheme]()
-    return FORMAT_RENDERERS[fmt or "text"]()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from policyradar.digest.labels import word
 from policyradar.digest.layout import (
     Renderer,
     group_title,
@@ -15,6 +14,7 @@ from policyradar.digest.layout import (
     title_text,
     view,
 )
+from policyradar.i18n import word
 
 if TYPE_CHECKING:
     from policyradar.digest.build import Digest
@@ -122,7 +122,7 @@ class HtmlRenderer(Renderer):
         )
 
     def assemble(self, d: Digest, header: str, blocks: list[str], last: bool) -> str:
-        lang = "en" if d.language == "en" else "zh-CN"
+        lang = word("html_lang", d.language)
         body = "\n".join([header, *blocks, self.footer(d)])
         return (
             "<!DOCTYPE html>\n"
@@ -134,8 +134,10 @@ class HtmlRenderer(Renderer):
 
 
 class EmailRenderer(HtmlRenderer):
-    """An HTML email body with inline styles (mail clients drop <style>); apprise adds the
-    plain-text part. ``subject()`` gives the subject, ``plain_text()`` our own text rendering.
+    """An HTML email body with inline styles (mail clients drop <style>).
+
+    apprise adds the plain-text part; ``subject()`` gives the subject. For our own plain text
+    instead, the email channel carries ``format = "text"``.
     """
 
     channel = "email"
@@ -147,8 +149,3 @@ class EmailRenderer(HtmlRenderer):
             f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n<body>'
             f'<div style="{INLINE["page"]}">\n{body}\n</div></body></html>\n'
         )
-
-    def plain_text(self, d: Digest) -> str:
-        from policyradar.digest.render import TextRenderer
-
-        return TextRenderer().render(d)[0]

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from policyradar.digest.channels import channel_for, plugin_loggers
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
@@ -18,25 +20,6 @@ _URL_RE = re.compile(
 )
 _HOSTNAME_RE = re.compile(
     r"^(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+|\[[0-9a-f:.]+\])(:\d{1,5})?$", re.IGNORECASE
-)
-# Schemes whose "host" is a bot key or token rather than a server name.
-TOKEN_HOST_SCHEMES = frozenset(
-    {
-        "wecombot",
-        "wecommd",
-        "wecom-md",
-        "tgram",
-        "discord",
-        "slack",
-        "dingtalk",
-        "feishu",
-        "lark",
-        "pushplus",
-        "serverchan",
-        "bark",
-        "ntfys",
-        "gotify",
-    }
 )
 # Query keys and values too common to be secrets; never scrubbed from log lines.
 _PLAIN_WORDS = frozenset(
@@ -72,26 +55,22 @@ _LOGGERS = (
     "urllib3.connectionpool",
     "urllib3.util.retry",
     "requests",
-    "policyradar.digest.wecom_markdown",
-)
+)  # and the channels' plug-ins'
 
 
 def redact(url: str) -> str:
-    """Return ``url`` with only its scheme and (a real server's) host: ``tgram://…``."""
+    """Return ``url`` with only its scheme and (a real server's) host: ``tgram://…``.
+
+    The host is hidden too where the URL's channel says it is a key or token.
+    """
     match = _URL_RE.match(url.strip())
     if not match:
         return MASK
     scheme, host = match["scheme"].lower(), match["host"]
-    if scheme in TOKEN_HOST_SCHEMES or not _HOSTNAME_RE.match(host):
+    if channel_for(url).hides_host(scheme) or not _HOSTNAME_RE.match(host):
         return f"{scheme}://{MASK}"
     tail = f"/{MASK}" if (match["userinfo"] is not None or match["rest"].strip("/")) else ""
     return f"{scheme}://{host.lower()}{tail}"
-
-
-def scheme_of(url: str) -> str:
-    """Return the URL's scheme in lower case (empty when there is none)."""
-    match = _URL_RE.match(url.strip())
-    return match["scheme"].lower() if match else ""
 
 
 def secret_fragments(url: str) -> tuple[str, ...]:
@@ -155,7 +134,8 @@ def hidden(url: str | None) -> Iterator[tuple[str, ...]]:
         yield ()
         return
     secret_filter = SecretFilter(fragments)
-    targets: list[logging.Filterer] = [logging.getLogger(name) for name in _LOGGERS]
+    names = (*_LOGGERS, *plugin_loggers())
+    targets: list[logging.Filterer] = [logging.getLogger(name) for name in names]
     for name in ("", "apprise"):
         targets.extend(logging.getLogger(name).handlers)
     for target in targets:

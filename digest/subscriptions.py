@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from policyradar.config import ConfigError
-from policyradar.digest.labels import known_categories
-from policyradar.digest.secrets import hidden, redact, scheme_of, scrub
+from policyradar.digest.channels import canonical_url, channel_for, formats, scheme_of
+from policyradar.digest.secrets import hidden, redact, scrub
+from policyradar.records import Urgency
+from policyradar.tagging.names import CategoryNames
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -20,21 +22,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-URGENCIES = ("low", "medium", "high")
+URGENCIES = tuple(sorted(Urgency, key=lambda u: u.rank))  # lowest first
 LANGUAGES = ("zh", "en")
-FORMATS = ("text", "markdown", "html")
-# The formats each dedicated channel can carry (other schemes take any of FORMATS).
-CHANNEL_FORMATS: dict[str, tuple[str, ...]] = {
-    "wecombot": ("text",),
-    "wecommd": ("markdown",),
-    "tgram": ("html",),
-    "mailto": ("html", "text"),
-    "mailtos": ("html", "text"),
-}
 _SCHEDULE_RE = re.compile(r"^daily\s+(\d{1,2}):(\d{2})$")
 _ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAME_RE = re.compile(r"^[\w][\w .@-]{0,63}$")
-_WECOM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class SubscriptionError(ValueError):
@@ -181,11 +173,11 @@ def _check(path: Path, sub: Subscription) -> None:
         ) from None
     if sub.language not in LANGUAGES:
         raise error("language", f"must be zh or en, not {sub.language!r}")
-    if sub.format is not None and sub.format not in FORMATS:
-        raise error("format", f"must be one of {', '.join(FORMATS)}, not {sub.format!r}")
+    if sub.format is not None and sub.format not in (known_formats := formats()):
+        raise error("format", f"must be one of {', '.join(known_formats)}, not {sub.format!r}")
     if sub.max_age_days < 1:
         raise error("max_age_days", "must be at least 1")
-    known = known_categories()
+    known = CategoryNames.load(path.parent).ids()  # the bundled and the home's (config's folder)
     for cat in sub.categories:
         hint = difflib.get_close_matches(cat, known, n=1)
         if cat not in known and hint:
@@ -196,22 +188,16 @@ def check_url(url: str, fmt: str | None = None) -> str | None:
     """Return why apprise cannot use ``url`` (secrets scrubbed), or None when it can."""
     import apprise
 
-    from policyradar.digest.wecom_markdown import (
-        SCHEME as WECOM_MD,  # importing it registers the scheme
-    )
-    from policyradar.digest.wecom_markdown import canonical_url
-
-    url = canonical_url(url)
+    channel = channel_for(url)
+    url = channel.canonical(url)
     scheme = scheme_of(url)
     if not scheme:
         return f"not an apprise URL: {redact(url)}"
-    allowed = CHANNEL_FORMATS.get(scheme, FORMATS)
-    if fmt is not None and fmt not in allowed:
-        return f"{scheme}:// carries {' or '.join(allowed)}, not format {fmt!r}"
-    if scheme == WECOM_MD:
-        key = url.split("://", 1)[1].split("?", 1)[0].strip("/")
-        if not _WECOM_KEY_RE.match(key):
-            return f"{WECOM_MD}:// needs the group bot's key: {WECOM_MD}://KEY"
+    if fmt is not None and fmt not in channel.formats:
+        return f"{scheme}:// carries {' or '.join(channel.formats)}, not format {fmt!r}"
+    if problem := channel.check(url):
+        return problem
+    channel.register()  # its apprise plug-in, if any
     apprise_logger = logging.getLogger("apprise")
     propagate, apprise_logger.propagate = apprise_logger.propagate, False  # the error says it
     try:
@@ -238,8 +224,6 @@ def _last_line(log: str) -> str:
 
 def resolve_url(sub: Subscription, environ: Mapping[str, str]) -> str:
     """Return the subscription's apprise URL, reading ``url_env`` from ``environ``."""
-    from policyradar.digest.wecom_markdown import canonical_url
-
     if sub.url:
         return canonical_url(sub.url)
     assert sub.url_env is not None

@@ -1,8 +1,7 @@
 """A custom apprise notifier for WeCom group-bot Markdown messages: ``wecommd://KEY``.
 
-Importing this module registers the ``wecommd`` scheme with apprise's own plug-in decorator.
-apprise schemes are ``[a-z0-9]{1,32}`` (no "-"), so the ``wecom-md://KEY`` spelling is accepted
-in the config and rewritten to ``wecommd://KEY`` (``canonical_url``) before apprise sees it.
+Importing this module registers nothing: ``register()`` adds the ``wecommd`` scheme to apprise
+(once; deliver and the URL check call it through the channel registry, ``digest/channels.py``).
 The webhook base is ``POLICYRADAR_WECOM_ENDPOINT`` when set (read at each call, for tests against
 a local receiver), else WeCom's. WeCom answers HTTP 200 with ``{"errcode": N, "errmsg": …}``;
 a non-zero ``errcode`` is a failure.
@@ -18,22 +17,23 @@ import urllib.request
 from typing import Any
 from urllib.parse import quote
 
-from apprise.decorators import notify
-
 logger = logging.getLogger(__name__)
 
 SCHEME = "wecommd"
-ALIAS = "wecom-md"
+NAME = "WeCom Group Bot (Markdown)"
 ENDPOINT_ENV = "POLICYRADAR_WECOM_ENDPOINT"
 DEFAULT_ENDPOINT = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
 MAX_BYTES = 4096  # WeCom's limit for markdown.content, in UTF-8 bytes
 TIMEOUT = 15.0
 
 
-def canonical_url(url: str) -> str:
-    """Return ``url`` with the ``wecom-md://`` alias spelled as apprise needs: ``wecommd://``."""
-    head, sep, tail = url.strip().partition("://")
-    return f"{SCHEME}{sep}{tail}" if sep and head.lower() == ALIAS else url.strip()
+def register() -> None:
+    """Register ``wecommd://`` with apprise's plug-in manager; calling it again does nothing."""
+    from apprise.decorators import notify
+    from apprise.manager_plugins import NotificationManager
+
+    if SCHEME not in NotificationManager():  # a singleton, shared with every Apprise()
+        notify(on=SCHEME, name=NAME)(send_wecom_markdown)
 
 
 def endpoint() -> str:
@@ -47,7 +47,6 @@ def payload(content: str) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-@notify(on=SCHEME, name="WeCom Group Bot (Markdown)")
 def send_wecom_markdown(
     body: str,
     title: str,

@@ -1,4 +1,8 @@
-"""The only config reader: sources and crawl settings from TOML, as frozen dataclasses."""
+"""The only config reader: sources and crawl settings from TOML, as frozen dataclasses.
+
+What one source kind or one channel needs is checked by that kind (its spider) or channel, and
+`policyradar.home.load_home` runs those checks: this module knows neither.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,9 @@ import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from policyradar.digest.subscriptions import Subscription
-
-KINDS = ("listing", "feed", "page", "api")
 SOURCES_FILE = "sources.toml"
 CONFIG_FILE = "config.toml"
 DATABASE_FILE = "policyradar.db"
@@ -164,7 +164,9 @@ class Config:
     home: Path
     sources: tuple[Source, ...]
     crawl: CrawlSettings
-    subscriptions: tuple[Subscription, ...] = ()
+    # digest.subscriptions.Subscription each, parsed by policyradar.home from `subscription_tables`
+    subscriptions: tuple[Any, ...] = ()
+    subscription_tables: Any = field(default=(), repr=False)  # config.toml's [[subscription]]
     web_base: str | None = None  # where `policyradar serve` is reachable, for links in digests
 
     @property
@@ -185,18 +187,19 @@ def resolve_home(home: str | Path | None) -> Path:
 
 
 def load_config(home: Path) -> Config:
-    """Load ``config.toml`` (optional) and ``sources.toml`` from a home directory."""
-    from policyradar.digest.subscriptions import parse_subscriptions
+    """Load ``config.toml`` (optional) and ``sources.toml`` from a home directory.
 
+    The kinds' and channels' own checks are not run here: use `policyradar.home.load_home`.
+    """
     home = Path(home)
     cfg_path = home / CONFIG_FILE
-    crawl, subscriptions, web_base = CrawlSettings(), (), None
+    crawl, subscriptions, web_base = CrawlSettings(), [], None
     if cfg_path.exists():
         data = read_toml(cfg_path)
         reject_unknown(cfg_path, data, {"crawl", "subscription", "web_base"}, None, None)
         crawl = _build(CrawlSettings, data.get("crawl", {}), cfg_path, None, "crawl")
         _check_crawl(crawl, cfg_path)
-        subscriptions = parse_subscriptions(cfg_path, data.get("subscription", []))
+        subscriptions = data.get("subscription", [])
         web_base = data.get("web_base")
         if web_base is not None and not (
             isinstance(web_base, str) and web_base.startswith(("http://", "https://"))
@@ -211,7 +214,7 @@ def load_config(home: Path) -> Config:
         home=home,
         sources=load_sources(src_path),
         crawl=crawl,
-        subscriptions=subscriptions,
+        subscription_tables=subscriptions,
         web_base=web_base,
     )
 
@@ -240,16 +243,13 @@ def load_sources(path: Path) -> tuple[Source, ...]:
 
 
 def describe_fields() -> dict[str, list[tuple[str, str]]]:
-    """Field names and help for each config table, for the docs and their test."""
-    from policyradar.digest.subscriptions import Subscription
-
+    """Field names and help for each config table of this module, for the docs and their test."""
     tables = {
         "source": Source,
         "source.selectors": Selectors,
         "source.filters": Filters,
         "source.politeness": Politeness,
         "crawl": CrawlSettings,
-        "subscription": Subscription,
     }
     return {
         name: [(f.name, f.metadata["help"]) for f in fields(cls)] for name, cls in tables.items()
@@ -363,8 +363,6 @@ def _check_regexes(patterns: tuple[str, ...], path: Path, source: str, name: str
 
 
 def _check_source(src: Source, path: Path) -> None:
-    from policyradar.spiders.adapters import ADAPTERS, AdapterError  # the api kind's registry
-
     sid = src.id
     if not _ID_RE.match(sid):
         raise ConfigError(
@@ -372,13 +370,6 @@ def _check_source(src: Source, path: Path) -> None:
             f"id {sid!r} must be a lowercase slug (a-z, 0-9, '-', '_')",
             source=sid,
             field_name="id",
-        )
-    if src.kind not in KINDS:
-        raise ConfigError(
-            path,
-            f"unknown kind {src.kind!r}; expected one of {', '.join(KINDS)}",
-            source=sid,
-            field_name="kind",
         )
     if src.url and src.urls:
         raise ConfigError(
@@ -404,49 +395,20 @@ def _check_source(src: Source, path: Path) -> None:
                 source=sid,
                 field_name=f"selectors.{f.name}",
             ) from None
-    if src.kind == "listing" and not src.selectors.link:
-        raise ConfigError(
-            path, "a listing source needs a link selector", source=sid, field_name="selectors.link"
-        )
     for name in ("exclude_title", "exclude_url", "title_strip"):
         _check_regexes(getattr(src.filters, name), path, sid, f"filters.{name}")
     if src.filters.max_id_gap is not None and src.filters.max_id_gap < 1:
         raise ConfigError(path, "must be at least 1", source=sid, field_name="filters.max_id_gap")
     _check_regexes(src.ignore, path, sid, "ignore")
-    if src.kind == "api":
-        if src.adapter not in ADAPTERS:
-            known = ", ".join(sorted(ADAPTERS))
-            raise ConfigError(
-                path,
-                f"unknown adapter {src.adapter!r}; expected one of {known}",
-                source=sid,
-                field_name="adapter",
-            )
-        try:
-            ADAPTERS[src.adapter](src.entry_urls[0], src.params)
-        except AdapterError as exc:
-            raise ConfigError(path, str(exc), source=sid, field_name="params") from None
-    elif src.adapter is not None or src.params:
-        raise ConfigError(
-            path, "only api sources take an adapter", source=sid, field_name="adapter"
-        )
     if src.max_items < 1:
         raise ConfigError(path, "must be at least 1", source=sid, field_name="max_items")
-    if src.render is not None:
-        if src.render != "browser":
-            raise ConfigError(
-                path,
-                f'unknown render {src.render!r}; expected "browser" (or leave it out)',
-                source=sid,
-                field_name="render",
-            )
-        if src.kind not in ("listing", "page"):
-            raise ConfigError(
-                path,
-                "only listing and page sources can be rendered in a browser",
-                source=sid,
-                field_name="render",
-            )
+    if src.render is not None and src.render != "browser":
+        raise ConfigError(
+            path,
+            f'unknown render {src.render!r}; expected "browser" (or leave it out)',
+            source=sid,
+            field_name="render",
+        )
     if src.wait_for is not None:
         if src.render != "browser":
             raise ConfigError(

@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from policyradar.text.diffing import Diff
 
 
@@ -24,6 +26,30 @@ class Outcome(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
     ERROR = "error"
+
+
+class Urgency(StrEnum):
+    """How soon a change needs a seller's attention; stored and shown as the plain value."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for low, 1 for medium, 2 for high: what "at least this urgent" compares."""
+        return _URGENCY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: object) -> Urgency | None:
+        """The urgency ``value`` names (a stored string), or None for a missing or unknown one."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+_URGENCY_RANK = {Urgency.LOW: 0, Urgency.MEDIUM: 1, Urgency.HIGH: 2}
 
 
 class Disposition(StrEnum):
@@ -42,7 +68,7 @@ class Snapshot:
     """One fetch of one document, as the spider saw it.
 
     ``html`` is the decoded page for extraction; spiders that already have plain text (feeds, APIs)
-    fill ``text`` instead. The pipelines fill the fields below the line.
+    fill ``text`` instead. The pipelines fill the fields below the line, each read by later ones.
     """
 
     source_id: str
@@ -56,11 +82,19 @@ class Snapshot:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
-    meta: dict[str, object] = field(default_factory=dict)
+    entry_page: bool = False  # spider: the source's entry page (its list, feed, API, watched page)
+    canonical: bool = False  # spider: ``url`` is canonical already (a document request's key)
     # -- filled by the pipelines --
     disposition: Disposition | None = None
     anomaly: str | None = None
     fingerprint: str | None = None
+    previous: DocumentState | None = None  # ShortcutPipeline: what storage holds of ``url``
+    length: int = 0  # TextPipeline: characters of meaningful text (the next shrink check)
+    extract_seconds: dict[str, float] = field(default_factory=dict)  # TextPipeline: per step
+    diff: Diff | None = None  # VersionPipeline: the text diffed against the stored version
+    tags: dict[str, Any] | None = None  # TagPipeline: the classification's storage fields
+    index_texts: tuple[str, str, str] | None = None  # TagPipeline: the search-index texts
+    change_id: int | None = None  # StorePipeline: the change it wrote (a removal's too)
 
     @property
     def not_modified(self) -> bool:
@@ -120,6 +154,33 @@ class DocumentState:
     removed: bool
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchHit:
+    """One watchlist keyword found in a change, with a snippet around its first occurrence."""
+
+    watchlist: str
+    category: str
+    keyword: str
+    snippet: str
+
+    def to_json(self) -> dict[str, str]:
+        """The stored form (``changes.watch_hits`` holds a list of these)."""
+        return {
+            "watchlist": self.watchlist,
+            "category": self.category,
+            "keyword": self.keyword,
+            "snippet": self.snippet,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> WatchHit:
+        """A hit read back from its stored form; a missing field is empty."""
+        return cls(**{name: str(data.get(name) or "") for name in _WATCH_HIT_FIELDS})
+
+
+_WATCH_HIT_FIELDS = ("watchlist", "category", "keyword", "snippet")
+
+
 @dataclass(slots=True, kw_only=True)
 class Change:
     """What differs between two consecutive versions of a document."""
@@ -139,9 +200,9 @@ class Change:
     marketplace: str = ""
     categories: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
-    watch_hits: list[dict[str, Any]] = field(default_factory=list)
+    watch_hits: list[WatchHit] = field(default_factory=list)
     effective_dates: list[str] = field(default_factory=list)
-    urgency: str | None = None
+    urgency: Urgency | None = None
     cluster: str | None = None
     is_promo: bool = False
     baseline: bool = False  # found by the source's first run: history, not news
@@ -157,6 +218,7 @@ class Change:
         """The change as JSON; ``with_diff`` adds the structured ops as ``diff``."""
         data = asdict(self)
         data["kind"] = str(self.kind)
+        data["urgency"] = str(self.urgency) if self.urgency else None
         data["detected_at"] = to_iso(self.detected_at)
         data["published_at"] = to_iso(self.published_at)
         data.pop("diff")

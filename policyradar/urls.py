@@ -1,10 +1,10 @@
-"""Canonical URLs: one spelling per document, without tracking parameters or fragments."""
+"""URLs: one canonical spelling per document, and the rule for which ones become links."""
 
 from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
 
@@ -14,6 +14,8 @@ TRACKING_PARAMS = frozenset({"spm", "fbclid", "gclid", "ref", "ref_"})
 TRACKING_PREFIXES = ("utm_",)
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 _ESCAPE_RE = re.compile(r"%[0-9a-fA-F]{2}")
+_LINK_SAFE = ":/?#@!$&*+,;=%~-._"  # kept as typed by safe_url; quote() escapes the rest
+_NOT_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def canonical_url(url: str) -> str:
@@ -30,6 +32,27 @@ def canonical_url(url: str) -> str:
     path = _canonical_path(parts.path, has_host=bool(parts.netloc))
     query = _upper_escapes(parts.query)
     return urlunsplit((scheme, _canonical_netloc(scheme, parts.netloc), path, query, ""))
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` as a link target when it is an absolute http(s) address, else None.
+
+    Only http and https become links: never ``javascript:``, ``data:`` or a scheme-relative
+    ``//host``, nor a URL with white space or control characters inside. Quotes, brackets,
+    parentheses and non-ASCII characters come back percent-escaped (an IPv6 host keeps its
+    brackets), so the link ends where it should in HTML, Markdown and chat messages.
+    """
+    text = (url or "").strip()
+    if not text or _NOT_IN_LINK.search(text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    cut = len(parts.scheme) + 3 + len(parts.netloc)  # "scheme://host" as typed
+    return quote(text[:cut], safe=_LINK_SAFE + "[]") + quote(text[cut:], safe=_LINK_SAFE)
 
 
 def is_tracking_param(name: str) -> bool:

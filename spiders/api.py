@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from policyradar.config import ConfigError
 from policyradar.records import FetchFailure, utcnow
 from policyradar.spiders.adapters import ADAPTERS, AdapterError, SiteAdapter
 from policyradar.spiders.base import SourceSpider
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from pathlib import Path
 
     from scrapy import Request
     from scrapy.http import Response
@@ -19,6 +21,23 @@ if TYPE_CHECKING:
 
 class ApiSpider(SourceSpider):
     name = "api"
+    takes_adapter = True
+
+    @classmethod
+    def check_source(cls, source: Source, path: Path) -> None:
+        super().check_source(source, path)
+        if source.adapter not in ADAPTERS:
+            known = ", ".join(sorted(ADAPTERS))
+            raise ConfigError(
+                path,
+                f"unknown adapter {source.adapter!r}; expected one of {known}",
+                source=source.id,
+                field_name="adapter",
+            )
+        try:
+            ADAPTERS[source.adapter](source.entry_urls[0], source.params)
+        except AdapterError as exc:
+            raise ConfigError(path, str(exc), source=source.id, field_name="params") from None
 
     def start_requests_for(self, source: Source) -> Iterable[Request]:
         for url in source.entry_urls:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
+from policyradar.config import SOURCES_FILE, ConfigError
 from policyradar.crawler.context import CrawlContext
 from policyradar.crawler.failures import describe_failure
 from policyradar.records import FetchFailure, Snapshot
@@ -47,7 +48,24 @@ class UnknownSourceError(ValueError):
 
 
 class SourceSpider(Spider):
-    name: ClassVar[str]
+    name: ClassVar[str]  # the source kind
+    renders: ClassVar[bool] = False  # may a source of this kind set render = "browser"?
+    takes_adapter: ClassVar[bool] = False  # does this kind read `adapter` and `params`?
+
+    @classmethod
+    def check_source(cls, source: Source, path: Path) -> None:
+        """Refuse config that this kind cannot crawl, naming the file, the source and the field."""
+        if not cls.takes_adapter and (source.adapter is not None or source.params):
+            raise ConfigError(
+                path, "only api sources take an adapter", source=source.id, field_name="adapter"
+            )
+        if source.render is not None and not cls.renders:
+            raise ConfigError(
+                path,
+                "only listing and page sources can be rendered in a browser",
+                source=source.id,
+                field_name="render",
+            )
 
     def __init__(self, *args: Any, sources: Iterable[Source] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +88,8 @@ class SourceSpider(Spider):
                     f"no {cls.name} source with id {', '.join(sorted(unknown))}"
                 )
             mine = [s for s in mine if s.id in wanted]
+        for src in mine:  # a plain `scrapy crawl` loaded the config without the kinds' checks
+            cls.check_source(src, config.home / SOURCES_FILE)
         spider = super().from_crawler(crawler, *args, sources=mine, **kwargs)
         _apply_crawl_settings(crawler, config.crawl)
         slots = crawler.settings.getdict("DOWNLOAD_SLOTS")
@@ -255,11 +275,9 @@ class SourceSpider(Spider):
             etag=_header(headers.get(b"ETag")),
             last_modified=_header(headers.get(b"Last-Modified")),
             body_hash=hashlib.sha1(response.body).hexdigest() if ok else None,  # noqa: S324
+            entry_page=bool(response.meta.get("index")),
             # a document request's URL is canonical already (see `document_request`)
-            meta={
-                "index": bool(response.meta.get("index")),
-                "canonical": "document_url" in response.meta,
-            },
+            canonical="document_url" in response.meta,
         )
 
     def text_snapshot(

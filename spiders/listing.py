@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import TextResponse
 
+from policyradar.config import ConfigError
 from policyradar.records import FetchFailure, Snapshot
 from policyradar.spiders.base import SourceSpider
 from policyradar.spiders.entries import extract_entries, page_date, page_title, source_tz
@@ -16,6 +17,7 @@ from policyradar.text.guard import detect_anomaly
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
+    from pathlib import Path
 
     from scrapy import Request
     from scrapy.http import Response
@@ -25,6 +27,18 @@ if TYPE_CHECKING:
 
 class ListingSpider(SourceSpider):
     name = "listing"
+    renders = True
+
+    @classmethod
+    def check_source(cls, source: Source, path: Path) -> None:
+        super().check_source(source, path)
+        if not source.selectors.link:
+            raise ConfigError(
+                path,
+                "a listing source needs a link selector",
+                source=source.id,
+                field_name="selectors.link",
+            )
 
     def parse_index(self, response: Response, source: Source) -> Iterator[Any]:
         if not isinstance(response, TextResponse):

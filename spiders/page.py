@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 class PageSpider(SourceSpider):
     name = "page"
+    renders = True
 
     def start_requests_for(self, source: Source) -> Iterable[Request]:
         for url in source.entry_urls:

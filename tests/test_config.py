@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from policyradar.cli.main import cli
-from policyradar.config import ConfigError, describe_fields, load_config, load_sources
+from policyradar.config import ConfigError, load_config
+from policyradar.home import describe_fields, load_home
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,13 +29,15 @@ def write(tmp_path: Path, text: str, name: str = "sources.toml") -> Path:
 
 
 def error_of(tmp_path: Path, text: str) -> ConfigError:
+    write(tmp_path, text)
     with pytest.raises(ConfigError) as info:
-        load_sources(write(tmp_path, text))
+        load_home(tmp_path)
     return info.value
 
 
 def test_a_valid_source_loads_with_defaults(tmp_path: Path) -> None:
-    (source,) = load_sources(write(tmp_path, VALID))
+    write(tmp_path, VALID)
+    (source,) = load_home(tmp_path).sources
     assert source.kind == "page"
     assert source.enabled is True
     assert source.entry_urls == (

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 from freezegun import freeze_time
 
-from policyradar.cli.digest import deliver_due, digest_command, export_channels, notify_group
+from policyradar.cli.digest import deliver_due, digest_command, notify_group
+from policyradar.digest.export import export_channels
 from policyradar.digest.subscriptions import Subscription
 from policyradar.storage import Storage
 from tests.test_digest_support import NOW, Receiver, Rows, make_rows, point_plugins_at
@@ -168,3 +169,15 @@ def test_export_channels_writes_one_file_per_message(rows: Rows, tmp_path: Path)
     } <= names
     assert all(p.read_text(encoding="utf-8") for p in written)
     assert rows.storage.deliveries() == []
+
+
+def test_the_preview_names_the_homes_own_categories(rows: Rows) -> None:
+    assert rows.home is not None
+    (rows.home / "categories.toml").write_text(
+        '[category.shipping_cn]\nname_zh = "头程物流"\nname_en = "First-mile shipping"\n',
+        encoding="utf-8",
+    )
+    rows.change("头程海运附加费上调", categories=["shipping_cn"])
+    result = run(rows, (), digest_command, "--format", "text")
+    assert result.exit_code == 0
+    assert "■ 头程物流" in result.output

@@ -13,19 +13,18 @@ import pytest
 from markdown_it import MarkdownIt
 
 from policyradar.digest.build import Digest, build_digest
+from policyradar.digest.channels import all_renderers, renderer_for
 from policyradar.digest.render import (
-    RENDERERS,
-    EmailRenderer,
-    HtmlRenderer,
     JsonRenderer,
     MarkdownRenderer,
     TelegramRenderer,
     TextRenderer,
     WeComMarkdownRenderer,
     WeComTextRenderer,
-    renderer_for,
 )
+from policyradar.digest.render_html import EmailRenderer, HtmlRenderer
 from policyradar.digest.subscriptions import Subscription
+from policyradar.tagging.names import CategoryNames
 from tests.test_digest_support import NOW, Rows, make_rows
 
 if TYPE_CHECKING:
@@ -289,7 +288,7 @@ def test_each_channel_declares_its_limit_and_url_schemes_pick_it() -> None:
     assert (WeComTextRenderer.max_length, WeComTextRenderer.unit) == (2048, "bytes")
     assert (WeComMarkdownRenderer.max_length, WeComMarkdownRenderer.unit) == (4096, "bytes")
     assert (TelegramRenderer.max_length, TelegramRenderer.unit) == (4096, "chars")
-    assert set(RENDERERS) == {
+    assert set(all_renderers()) == {
         "text",
         "wecombot",
         "markdown",
@@ -306,3 +305,28 @@ def test_each_channel_declares_its_limit_and_url_schemes_pick_it() -> None:
     assert isinstance(renderer_for("mailto://smtp.qq.com", "text"), TextRenderer)
     assert isinstance(renderer_for("json://localhost"), TextRenderer)
     assert isinstance(renderer_for("json://localhost", "markdown"), MarkdownRenderer)
+
+
+def test_a_homes_own_category_is_named_and_ordered_as_its_categories_toml_says(
+    rows: Rows,
+) -> None:
+    assert rows.home is not None
+    (rows.home / "categories.toml").write_text(
+        '[category.shipping_cn]\nname_zh = "头程物流"\nname_en = "First-mile shipping"\n',
+        encoding="utf-8",
+    )
+    rows.change("活动报名", categories=["other"])
+    rows.change("头程海运附加费上调", categories=["shipping_cn"])
+    rows.change("配送费调整", categories=["fees"])
+    names = CategoryNames.load(rows.home)
+    digest = digest_of(rows, names=names)
+    assert [s.category for s in digest.sections] == ["fees", "shipping_cn", "other"]
+    text = TextRenderer().render(digest)[0]
+    assert "■ 头程物流\n" in text
+    assert "shipping_cn" not in text
+    data = json.loads(JsonRenderer().render(digest)[0])
+    assert [s["name"] for s in data["sections"]] == ["费用", "头程物流", "其他"]
+    assert "names" not in data
+    english = digest_of(rows, replace(SUB, language="en"), names=names)
+    assert "## First-mile shipping" in MarkdownRenderer().render(english)[0]
+    assert "■ shipping_cn" in TextRenderer().render(digest_of(rows))[0]  # bundled names only

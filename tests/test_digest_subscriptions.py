@@ -112,6 +112,17 @@ def test_a_bad_subscription_is_a_config_error_naming_it_and_the_field(
     assert str(CFG) in str(err.value)
 
 
+def test_categories_are_checked_against_the_homes_own_too(tmp_path: Path) -> None:
+    (tmp_path / "categories.toml").write_text(
+        '[category.shipping_cn]\nname_zh = "头程物流"\n', encoding="utf-8"
+    )
+    config = tmp_path / "config.toml"
+    entry = {"name": "a", "url": "json://localhost", "categories": ["shipping_cn"]}
+    assert parse_subscriptions(config, [entry])[0].categories == ("shipping_cn",)
+    with pytest.raises(ConfigError, match="did you mean 'shipping_cn'"):
+        parse_subscriptions(config, [entry | {"categories": ["shiping_cn"]}])
+
+
 def test_an_invalid_url_error_does_not_echo_the_secret() -> None:
     with pytest.raises(ConfigError) as err:
         parse({"name": "群", "url": "wecombot://s3cr3t-key-with!bang"})

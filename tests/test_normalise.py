@@ -159,6 +159,10 @@ SOURCE_PATTERNS = [
     # \1 is the group of "(ab)c" in the whole alternation; in one without it, the group of (\w)
     pytest.param((r"(ab)c", r"(\w)\1{2,}"), id="group reference: the whole alternation"),
     pytest.param((r"(?i:fees?)\s+(rise)",), id="capturing groups"),
+    pytest.param(
+        (r"(?x: 浏 览 \s* \d+ )", r"\N{COPYRIGHT SIGN}\s*\d{4}", r"[\]a-c]{2}\x2e"),
+        id="verbose (no trigger), named and hex escapes, a ] in a class",
+    ),
 ]
 
 
@@ -168,47 +172,11 @@ def test_fast_path_equals_plain_subn_with_source_patterns(ignore: tuple[str, ...
         assert normalise(text, ignore) == plain_normalise(text, ignore)
 
 
-@pytest.mark.parametrize(
-    ("pattern", "literals"),
-    [
-        pytest.param(r"(?:阅读|浏览)\s*\d+", {"阅读", "浏览"}, id="alternatives"),
-        pytest.param(r"(?i:\b\d+\s+hours?\s+ago\b)", {"hour", "hours"}, id="longest wins"),
-        pytest.param(r"\d+\s+(?:days?|weeks?)\s+ago", {"ago"}, id="then the fewest"),
-        pytest.param(
-            r"(?:最后)?更新(?:时间|于)",
-            {"更新时间", "更新于", "最后更新时间", "最后更新于"},
-            id="product",
-        ),
-        pytest.param(r"(?i:SHARE)[:：]", {"share:", "share："}, id="case folded"),
-        pytest.param(r"[0-9a-f]{32,}", set("0123456789abcdef"), id="character class"),
-        pytest.param(r"\d+", None, id="digits only"),
-        pytest.param(r"(?:views|\d+)", None, id="one alternative without a literal"),
-        pytest.param(r"Ünïcode", {"code"}, id="cased non-ASCII letters split literals"),
-        pytest.param(r"Ü\d", None, id="only a cased non-ASCII letter"),
-    ],
-)
-def test_trigger_literals(pattern: str, literals: set[str] | None) -> None:
-    derived = normalise_module._triggers(pattern)
-    assert (None if derived is None else set(derived)) == literals
-
-
 def test_a_group_reference_turns_the_fast_path_off() -> None:
     ignore_set = normalise_module._ignore_set((*global_ignore_patterns(), r"(a)(?=\1)"))
     assert ignore_set is not None
     assert ignore_set.automaton is None
     assert ignore_set.regex_for("plain text") is ignore_set.full
-
-
-def test_case_twins_are_what_ignorecase_matches_to_ascii_letters() -> None:
-    everything = "".join(map(chr, range(0x80, sys.maxunicode + 1)))
-    twins = {
-        char: letter
-        for letter in "abcdefghijklmnopqrstuvwxyz"
-        for char in re.findall(f"(?i:{letter})", everything)
-    }
-    assert "".join(sorted(twins)) == "".join(sorted(normalise_module._CASE_TWINS))
-    assert all(char.translate(normalise_module._CASE_TWIN_TABLE) == twins[char] for char in twins)
-    assert set(re.findall("(?i:[a-z])", everything)) == set(twins)
 
 
 def test_python_whitespace_is_re_whitespace() -> None:

@@ -82,7 +82,7 @@ def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -
         from datetime import UTC, datetime
         from pathlib import Path
         from policyradar.text.pagetext import Page, page_text
-        from policyradar.tagging.apply import analyse_change
+        from policyradar.crawler.jobs import analyse_change
         from policyradar.tagging import ChangeText
 
         body = "亚马逊将于12月15日起调整FBA配送费。" * 20

@@ -391,8 +391,8 @@ def test_datasette_style_search_on_the_changes_table(storage: Storage, filled: d
 
 
 def run_search(home: Path, *args: str) -> object:
-    from policyradar.cli.main import Context
-    from policyradar.cli.web import search
+    from policyradar.cli.common import Context
+    from policyradar.cli.search import search
 
     return CliRunner().invoke(search, list(args), obj=Context(home, "en", 0))
 

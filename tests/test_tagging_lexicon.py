@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from policyradar.tagging.cut import USERDICT_FILE
 from policyradar.tagging.lexicon import LexiconError, cache_path, load_lexicon, read_lexicon
-from policyradar.tagging.text import USERDICT_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Callable

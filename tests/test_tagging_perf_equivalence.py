@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 from policyradar.tagging import CategorySet, to_simplified
 from policyradar.tagging import effective as eff
 from policyradar.tagging import text as text_mod
-from policyradar.tagging.cut import cut_han, cut_run, use_lexicon
+from policyradar.tagging.cut import USERDICT_FILE, cut_han, cut_run, lexicon, use_lexicon
 from policyradar.tagging.keywords import JIEBA_STOP_WORDS, idf_table
 from policyradar.tagging.lexicon import read_lexicon, write_lexicon
-from policyradar.tagging.text import USERDICT_FILE, fold, fold_lines, half_width, lexicon
+from policyradar.tagging.text import fold, fold_lines, half_width
 
 if TYPE_CHECKING:
     from types import ModuleType

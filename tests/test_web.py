@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 from policyradar.records import ChangeKind, Snapshot
 from policyradar.storage import Storage
 from policyradar.text.diffing import diff_text, new_document_diff
+from policyradar.urls import safe_url
 from policyradar.web.app import create_app
-from policyradar.web.render import safe_url
 from policyradar.web.security import check_listen
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ def test_listening_beyond_loopback_needs_a_token(host: str, token: str | None, o
 
 
 def test_serve_refuses_to_start_on_all_interfaces_without_a_token(tmp_path: Path) -> None:
-    from policyradar.cli.main import Context
+    from policyradar.cli.common import Context
     from policyradar.cli.web import serve
 
     result = CliRunner().invoke(
@@ -214,3 +214,24 @@ def test_api_json_is_utf8_and_parseable(db: Path) -> None:
     raw = client(db).get("/api/changes").content
     assert "库容".encode() in raw
     assert json.loads(raw)
+
+
+def test_a_homes_own_category_shows_its_name_on_pages_and_feeds(db: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "categories.toml").write_text(
+        '[category.shipping_cn]\nname_zh = "头程物流"\nname_en = "First-mile shipping"\n',
+        encoding="utf-8",
+    )
+    with Storage(db) as storage:
+        storage.set_classification(3, {"categories": ["shipping_cn", "fees"]})
+    c = client(db, home=home)
+    for url in ("/", "/changes/3", "/?category=shipping_cn"):
+        html = c.get(url).text
+        assert "头程物流" in html, url
+        assert ">shipping_cn<" not in html, url
+    assert "First-mile shipping" in c.get("/changes/3?lang=en").text
+    feed = feedparser.parse(c.get("/feeds/category/shipping_cn.atom").content)
+    assert feed.feed.title.endswith("头程物流")
+    # without a home, the database's folder is the home: here it has no categories.toml
+    assert "头程物流" not in client(db).get("/changes/3").text

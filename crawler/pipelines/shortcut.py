@@ -29,7 +29,7 @@ class ShortcutPipeline:
             item.disposition = Disposition.UNCHANGED
             return item
         previous = self.storage.document(item.url)
-        item.meta["previous"] = previous
+        item.previous = previous
         if item.gone:
             item.disposition = Disposition.GONE_ONCE
         elif (

@@ -55,14 +55,15 @@ class StorePipeline:
         match item.disposition:
             case Disposition.NEW | Disposition.CHANGED:
                 kind = ChangeKind.NEW if item.disposition == Disposition.NEW else ChangeKind.CHANGED
-                item.meta["change_id"] = self.storage.save_version(
+                assert item.diff is not None  # VersionPipeline diffed it
+                item.change_id = self.storage.save_version(
                     self.run_id,
                     item,
-                    item.meta["diff"],
+                    item.diff,
                     kind,
-                    item.meta["length"],
-                    item.meta.get("tags"),
-                    item.meta.get("index"),
+                    item.length,
+                    item.tags,
+                    item.index_texts,
                 )
                 logger.info("source %s: %s %s", item.source_id, kind, item.url)
             case Disposition.GONE_ONCE:
@@ -70,7 +71,7 @@ class StorePipeline:
                     self.run_id, item.source_id, item.url, item.status
                 )
                 if change_id is not None:
-                    item.meta["change_id"] = change_id
+                    item.change_id = change_id
                     item.disposition = Disposition.REMOVED
                     logger.info("source %s: removed %s", item.source_id, item.url)
             case Disposition.ANOMALY:
@@ -81,7 +82,7 @@ class StorePipeline:
                     item.url,
                     "anomaly",
                     item.anomaly or "anomaly",
-                    index=bool(item.meta.get("index")),
+                    index=item.entry_page,
                 )
         return item
 

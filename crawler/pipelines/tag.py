@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from policyradar.crawler import offload
 from policyradar.crawler.context import CrawlContext
-from policyradar.records import Disposition, Snapshot, utcnow
+from policyradar.crawler.jobs import analyse_change
+from policyradar.records import Disposition, Snapshot, Urgency, utcnow
 from policyradar.tagging.apply import (
     ClusterIndex,
-    analyse_change,
     load_classifier,
     tag_change,
     tag_fields,
@@ -65,7 +65,8 @@ class TagPipeline(_Tagging):
         ):
             from policyradar.tagging import ChangeText
 
-            diff = item.meta["diff"]
+            diff = item.diff
+            assert diff is not None  # VersionPipeline diffed every new or changed document
             text = ChangeText(
                 kind=str(item.disposition),
                 title=item.title,
@@ -75,11 +76,11 @@ class TagPipeline(_Tagging):
                 detected_at=utcnow(),
                 language=self.languages.get(item.source_id, ""),
             )
-            tags, item.meta["index"] = await offload.run(
+            tags, item.index_texts = await offload.run(
                 self.workers, analyse_change, self.home, text
             )
             clusters = self.clusters if item.source_id in self.clustered else None
-            item.meta["tags"] = tag_fields(tags, clusters, text, item.source_id)
+            item.tags = tag_fields(tags, clusters, text, item.source_id)
         return item
 
 
@@ -91,7 +92,8 @@ class RemovalTagPipeline(_Tagging):
     def process_item(self, item: object) -> object:
         if not (isinstance(item, Snapshot) and item.disposition == Disposition.REMOVED):
             return item
-        change_id = item.meta["change_id"]
+        change_id = item.change_id
+        assert change_id is not None  # StorePipeline made the removal
         removal = self.storage.change(change_id)
         assert removal is not None
         earlier = [
@@ -101,7 +103,8 @@ class RemovalTagPipeline(_Tagging):
         ]
         if earlier:
             last = earlier[0]
-            urgency = "low" if last.categories in ([], ["other"]) else "medium"
+            low = last.categories in ([], ["other"])
+            urgency = Urgency.LOW if low else Urgency.MEDIUM
             self.storage.set_classification(
                 change_id,
                 {"categories": last.categories, "keywords": last.keywords, "urgency": urgency},

@@ -35,7 +35,7 @@ class TextPipeline:
     async def process_item(self, item: Snapshot) -> Snapshot:
         if not pending(item):
             return item
-        previous = item.meta.get("previous")
+        previous = item.previous
         current = previous is not None and not previous.removed
         page = Page(
             html=item.html,
@@ -50,7 +50,7 @@ class TextPipeline:
         item.html = ""  # the raw page is not kept past this point
         result = await offload.run(self.workers, page_text, page)
         item.text, item.title, item.fingerprint = result.text, result.title, result.fingerprint
-        item.meta["length"], item.meta["seconds"] = result.length, result.seconds
+        item.length, item.extract_seconds = result.length, result.seconds
         if result.anomaly:
             item.disposition, item.anomaly = Disposition.ANOMALY, result.anomaly
         elif current and previous.fingerprint == result.fingerprint:

@@ -32,16 +32,16 @@ class VersionPipeline:
     async def process_item(self, item: Snapshot) -> Snapshot:
         if not pending(item):
             return item
-        previous = item.meta.get("previous")
+        previous = item.previous
         old = None if previous is None or previous.removed else self.storage.last_text(item.url)
         if old is None:
-            item.meta["diff"] = new_document_diff(item.text)
+            item.diff = new_document_diff(item.text)
             item.disposition = Disposition.NEW
             return item
         diff = await offload.run(self.workers, diff_text, old, item.text)
         if diff is None:
             item.disposition = Disposition.UNCHANGED
         else:
-            item.meta["diff"] = diff
+            item.diff = diff
             item.disposition = Disposition.CHANGED
         return item

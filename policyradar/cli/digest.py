@@ -10,22 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from policyradar.digest.labels import word
+from policyradar.cli.common import EXIT_NOTHING_DONE as EXIT_FAILED
+from policyradar.cli.common import EXIT_USAGE, fail
+from policyradar.digest.export import PREVIEW_DAYS
 from policyradar.digest.subscriptions import Subscription
+from policyradar.i18n import word
+from policyradar.tagging.names import CategoryNames
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
     from policyradar.digest.deliver import SendReport
-    from policyradar.records import Change
-
-PREVIEW_DAYS = 7
-EXIT_FAILED, EXIT_USAGE = 1, 2
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"policyradar: {message}", err=True)
-    sys.exit(code)
 
 
 def _now() -> datetime:
@@ -40,7 +35,7 @@ def _chosen(config: Any, name: str | None) -> tuple[Subscription, ...]:
         if sub.name == name:
             return (sub,)
     known = ", ".join(s.name for s in subs) or "none configured"
-    _fail(f"no subscription named {name!r} (known: {known})", EXIT_USAGE)
+    fail(f"no subscription named {name!r} (known: {known})", EXIT_USAGE)
     return ()
 
 
@@ -82,7 +77,7 @@ def digest_command(
         _preview(obj, config, subs[0] if name else None, fmt or _format_of(output), output)
         return
     if not subs:
-        _fail(
+        fail(
             "no subscriptions configured; add a [[subscription]] table to config.toml", EXIT_FAILED
         )
     from policyradar.digest.deliver import send_digest
@@ -97,6 +92,7 @@ def digest_command(
                 environ=os.environ,
                 web_base=_web_base(config),
                 output=sys.stdout if dry_run else None,
+                names=CategoryNames.load(obj.home),
             )
             for sub in subs
         ]
@@ -114,7 +110,7 @@ def _preview(
     obj: Any, config: Any, sub: Subscription | None, fmt: str, output: Path | None
 ) -> None:
     from policyradar.digest.build import build_digest, quiet_digest
-    from policyradar.digest.render import FORMAT_RENDERERS
+    from policyradar.digest.channels import file_renderer
 
     now = _now()
     with obj.storage() as storage:
@@ -126,8 +122,15 @@ def _preview(
         else:
             changes = storage.undelivered(sub.name, since=now - timedelta(days=sub.max_age_days))
         health = storage.source_health()
-    built = build_digest(changes, sub, health=health, now=now, web_base=_web_base(config))
-    text = FORMAT_RENDERERS[fmt]().render(built or quiet_digest(sub, health=health, now=now))[0]
+    built = build_digest(
+        changes,
+        sub,
+        health=health,
+        now=now,
+        web_base=_web_base(config),
+        names=CategoryNames.load(obj.home),
+    )
+    text = file_renderer(fmt).render(built or quiet_digest(sub, health=health, now=now))[0]
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
@@ -164,52 +167,10 @@ def deliver_due(obj: Any, *, environ: Mapping[str, str] | None = None) -> int:
             now=_now(),
             environ=os.environ if environ is None else environ,
             web_base=_web_base(config),
+            names=CategoryNames.load(obj.home),
         )
     print_reports(reports, obj.lang)
     return 0 if all(r.ok for r in reports) else EXIT_FAILED
-
-
-def export_channels(
-    storage: Any,
-    folder: Path,
-    *,
-    lang: str = "zh",
-    now: datetime | None = None,
-    web_base: str | None = None,
-    days: int = PREVIEW_DAYS,
-    changes: Iterable[Change] | None = None,
-) -> list[Path]:
-    """Write ``changes`` (default: the last ``days``) as every channel renders them (for the demo).
-
-    One file per message: ``digest-wecombot-1.txt``, ``digest-tgram-2.txt``, ``digest-html.html``…
-    Nothing is sent or recorded.
-    """
-    from policyradar.digest.build import build_digest, quiet_digest
-    from policyradar.digest.render import RENDERERS
-
-    now = now or _now()
-    sub = Subscription(name="preview", url="json://localhost", language=lang, max_age_days=days)
-    health = storage.source_health()
-    if changes is None:
-        changes = storage.changes(since=now - timedelta(days=days), limit=None)
-    built = build_digest(
-        changes,
-        sub,
-        health=health,
-        now=now,
-        web_base=web_base,
-    )
-    built = built or quiet_digest(sub, health=health, now=now)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for channel, cls in RENDERERS.items():
-        parts = cls().render(built)
-        for number, text in enumerate(parts, 1):
-            tail = f"-{number}" if len(parts) > 1 else ""
-            path = folder / f"digest-{channel}{tail}{cls.suffix}"
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
 
 
 @click.group("notify")
@@ -223,14 +184,14 @@ def notify_group() -> None:
 def notify_test(obj: Any, name: str | None) -> None:
     """Send a short test message to each subscription; exit 1 if any failed."""
     from policyradar.digest.build import quiet_digest
+    from policyradar.digest.channels import renderer_for
     from policyradar.digest.deliver import deliver
-    from policyradar.digest.render import renderer_for
     from policyradar.digest.secrets import redact
     from policyradar.digest.subscriptions import SubscriptionError, resolve_url
 
     subs = _chosen(obj.config(), name)
     if not subs:
-        _fail(
+        fail(
             "no subscriptions configured; add a [[subscription]] table to config.toml", EXIT_FAILED
         )
     failed = 0

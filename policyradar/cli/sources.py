@@ -5,55 +5,28 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
+from policyradar.cli.common import EXIT_NOTHING_DONE as EXIT_BROKEN
+from policyradar.cli.common import EXIT_USAGE, fail, print_json
 from policyradar.config import SOURCES_FILE
+from policyradar.i18n import t
 
 if TYPE_CHECKING:
-    from policyradar.cli.main import Context
+    from policyradar.cli.common import Context
     from policyradar.config import Config, Source
     from policyradar.sourcekit.check import SourceHealth
 
-EXIT_BROKEN, EXIT_USAGE = 1, 2
-_WORDS: dict[str, tuple[str, str]] = {
-    "entries": ("条目", "Entries"),
-    "documents": ("文档", "Docs"),
-    "failures": ("解析失败", "Parse failures"),
-    "verdict": ("结论", "Verdict"),
-    "reason": ("原因", "Reason"),
-    "ok": ("正常", "ok"),
-    "warn": ("注意", "warn"),
-    "broken": ("可能已失效", "probably broken"),
-    "summary": (
-        "{n} 个来源：{ok} 正常，{warn} 需注意，{broken} 可能已失效",
-        "{n} sources: {ok} ok, {warn} warn, {broken} probably broken",
-    ),
-    "recorded": (
-        "已保存 {files} 个文件到 {folder}，expected.toml 列出 {documents} 个文档；请检查后提交。",
-        "Saved {files} files into {folder}; expected.toml lists {documents} documents. "
-        "Review before committing.",
-    ),
-}
 _STYLE = {"ok": "green", "warn": "yellow", "broken": "bold red"}
-
-
-def _t(key: str, lang: str, **kw: Any) -> str:
-    zh, en = _WORDS[key]
-    return (zh if lang == "zh" else en).format(**kw)
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"policyradar: {message}", err=True)
-    sys.exit(code)
 
 
 def _choose(config: Config, ids: tuple[str, ...]) -> list[Source]:
     try:
         return [config.source(i) for i in ids] if ids else [s for s in config.sources if s.enabled]
     except KeyError as exc:
-        _fail(f"{config.home / SOURCES_FILE}: no source with id {exc.args[0]!r}", EXIT_USAGE)
+        fail(f"{config.home / SOURCES_FILE}: no source with id {exc.args[0]!r}", EXIT_USAGE)
         raise  # unreachable
 
 
@@ -78,12 +51,10 @@ def check_command(obj: Context, source_ids: tuple[str, ...], articles: int, as_j
     config = obj.config()
     chosen = _choose(config, source_ids)
     if not chosen:
-        _fail("no enabled sources to check", EXIT_BROKEN)
+        fail("no enabled sources to check", EXIT_BROKEN)
     with tempfile.TemporaryDirectory(prefix="policyradar-check-") as tmp:
         results = check_sources(config, chosen, Path(tmp), articles=articles)
     if as_json:
-        from policyradar.cli.main import print_json
-
         print_json([h.to_json() for h in results])
     else:
         _print_table(obj, results)
@@ -95,15 +66,14 @@ def _print_table(obj: Context, results: list[SourceHealth]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from policyradar.cli.display import clean
-    from policyradar.i18n import t
+    from policyradar.text.clean import clean
 
     lang = obj.lang
     table = Table()
     for column in ("source", "kind"):
         table.add_column(t(column, lang))
     for column in ("entries", "documents", "failures", "verdict", "reason"):
-        table.add_column(_t(column, lang))
+        table.add_column(t(f"check_{column}", lang))
     for h in results:
         table.add_row(
             h.id,
@@ -111,13 +81,13 @@ def _print_table(obj: Context, results: list[SourceHealth]) -> None:
             str(h.entries),
             str(h.documents),
             str(h.parse_failures),
-            Text(_t(h.verdict, lang), style=_STYLE[h.verdict]),
-            Text(clean("\n".join(h.reasons[:3]), 300)),
+            Text(t(f"verdict_{h.verdict}", lang), style=_STYLE[h.verdict]),
+            Text(clean("\n".join(h.reasons[:3]), 300, one_line=False)),
         )
     console = obj.console()
     console.print(table)
     counts = {v: sum(1 for h in results if h.verdict == v) for v in ("ok", "warn", "broken")}
-    console.print(_t("summary", lang, n=len(results), **counts))
+    console.print(t("check_summary", lang, n=len(results), **counts))
 
 
 @click.command("record", short_help="Save a source's live responses as a test fixture.")
@@ -152,24 +122,24 @@ def record_command(
     from policyradar.sourcekit.record import RecordError, record_source
 
     if not snapshot or "/" in snapshot or "\\" in snapshot or snapshot.startswith("."):
-        _fail(f"bad snapshot name {snapshot!r}", EXIT_USAGE)
+        fail(f"bad snapshot name {snapshot!r}", EXIT_USAGE)
     config = obj.config()
     (source,) = _choose(config, (source_id,))
     target = fixtures or FIXTURES_DIR
     if fixtures is None and not FIXTURES_DIR.parent.is_dir():
-        _fail("no tests/fixtures folder here; say where with --into DIR", EXIT_USAGE)
+        fail("no tests/fixtures folder here; say where with --into DIR", EXIT_USAGE)
     with tempfile.TemporaryDirectory(prefix="policyradar-record-") as tmp:
         try:
             done = record_source(
                 config, source, target, Path(tmp), snapshot=snapshot, articles=articles
             )
         except RecordError as exc:
-            _fail(f"{source_id}: {exc}", EXIT_BROKEN)
+            fail(f"{source_id}: {exc}", EXIT_BROKEN)
             raise  # unreachable
     for line in done.skipped:
         click.echo(f"skipped {line}", err=True)
     click.echo(
-        _t(
+        t(
             "recorded",
             obj.lang,
             files=len(done.files),
@@ -177,3 +147,44 @@ def record_command(
             documents=done.documents,
         )
     )
+
+
+@click.group("sources", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+def sources_group(ctx: click.Context, as_json: bool) -> None:
+    """List configured sources with their last outcome; `check` and `record` test them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
+    config = obj.config()
+    last = {}
+    if config.database.exists():
+        with obj.storage() as storage:
+            last = storage.last_outcomes()
+    if as_json:
+        rows = []
+        for s in config.sources:
+            outcome = last.get(s.id)
+            rows.append(
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "kind": s.kind,
+                    "urls": list(s.entry_urls),
+                    "marketplace": s.marketplace,
+                    "language": s.language,
+                    "enabled": s.enabled,
+                    "last_run": outcome[1] if outcome else None,
+                    "last_outcome": outcome[0].to_json() if outcome else None,
+                }
+            )
+        print_json(rows)
+        return
+    from policyradar.display import sources_table
+
+    obj.console().print(sources_table(config.sources, last, obj.lang))
+
+
+sources_group.add_command(check_command)
+sources_group.add_command(record_command)

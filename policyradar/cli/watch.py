@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from policyradar.cli.common import parse_since
 from policyradar.config import ConfigError
+from policyradar.i18n import t
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from policyradar.tagging import CategorySet, Watchlist
-
-EXIT_USAGE = 2
 
 
 def _load(obj: Any) -> tuple[Path, CategorySet, list[Watchlist]]:
@@ -30,10 +30,6 @@ def _load(obj: Any) -> tuple[Path, CategorySet, list[Watchlist]]:
         raise click.ClickException(str(exc)) from None
 
 
-def _say(obj: Any, zh: str, en: str) -> None:
-    click.echo(en if obj.lang == "en" else zh)
-
-
 @click.group("watch")
 def watch_group() -> None:
     """Keyword watchlists: a hit marks a change urgent and puts it first in the digest."""
@@ -44,9 +40,10 @@ def watch_group() -> None:
 @click.pass_obj
 def watch_list(obj: Any, as_json: bool) -> None:
     """List the watchlists and the category ids they can use."""
-    from policyradar.digest.labels import category_name
+    from policyradar.tagging.names import CategoryNames
 
     _, categories, lists = _load(obj)
+    names = CategoryNames.load(obj.home)
     if as_json:
         click.echo(
             json.dumps(
@@ -60,12 +57,11 @@ def watch_list(obj: Any, as_json: bool) -> None:
         )
         return
     for w in lists:
-        label = category_name(w.category, obj.lang)
+        label = names.name(w.category, obj.lang)
         click.echo(f"{w.name}  [{w.category} · {label}]  {', '.join(w.keywords)}")
     if not lists:
-        _say(obj, "还没有关注列表。", "No watchlists yet.")
-    ids = ", ".join(categories.ids)
-    _say(obj, f"可用类别：{ids}", f"Categories: {ids}")
+        click.echo(t("no_watchlists", obj.lang))
+    click.echo(t("category_ids", obj.lang, ids=", ".join(categories.ids)))
 
 
 @watch_group.command("add")
@@ -95,11 +91,7 @@ def watch_add(obj: Any, name: str, keywords: tuple[str, ...], category: str) -> 
     else:
         lists.append(Watchlist(name=name, category=category, keywords=words))
     save_watchlists(path, lists)
-    _say(
-        obj,
-        f"已保存关注列表 {name}。运行 policyradar reclassify 可套用到已有变更。",
-        f"Saved watchlist {name}. Run `policyradar reclassify` to apply it to stored changes.",
-    )
+    click.echo(t("watchlist_saved", obj.lang, name=name))
 
 
 @watch_group.command("remove")
@@ -124,7 +116,7 @@ def watch_remove(obj: Any, name: str, keywords: tuple[str, ...]) -> None:
     else:
         lists = [w for w in lists if w.name != name]
     save_watchlists(path, lists)
-    _say(obj, f"已更新关注列表 {name}。", f"Updated watchlist {name}.")
+    click.echo(t("watchlist_updated", obj.lang, name=name))
 
 
 @click.command("reclassify")
@@ -135,7 +127,6 @@ def reclassify_command(obj: Any, since: str | None) -> None:
 
     Run it after editing categories or watchlists.
     """
-    from policyradar.cli.main import parse_since
     from policyradar.tagging.apply import load_classifier, reclassify
 
     config = obj.config()
@@ -147,4 +138,4 @@ def reclassify_command(obj: Any, since: str | None) -> None:
             {s.id: (s.language, s.kind != "page") for s in config.sources},
             since=parse_since(since),
         )
-    _say(obj, f"已重新分类 {count} 条变更。", f"Reclassified {count} changes.")
+    click.echo(t("reclassified", obj.lang, count=count))

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from policyradar.cli.digest import export_channels
-from policyradar.cli.display import changes_table, clean, run_table
-from policyradar.config import CONFIG_FILE, DATABASE_FILE, SOURCES_FILE, load_config
+from policyradar.config import CONFIG_FILE, DATABASE_FILE, SOURCES_FILE
 from policyradar.demo.site import DEMO_ROOT, SiteServer, write_sources
+from policyradar.digest.export import export_channels
+from policyradar.display import changes_table, run_table
+from policyradar.home import load_home
 from policyradar.i18n import t
 from policyradar.storage import Storage
+from policyradar.text.clean import clean
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,7 +58,7 @@ def run_demo(keep: Path | None, lang: str, console: Console) -> int:
         home = keep or Path(tmp)
         with SiteServer(DEMO_DIR, snapshot="s1") as server:
             prepare_home(home, server.base_url)
-            config = load_config(home)
+            config = load_home(home)
             sources = [s for s in config.sources if s.enabled]
             console.print(t("demo_intro", lang, base=server.base_url, home=home))
 

@@ -1,10 +1,6 @@
 """Search queries, pure: parse what a user types, compile it to FTS5, and find hits for snippets.
 
-The full-text index (see ``Storage`` "search") holds each change's text *folded* (lower case,
-half-width, Simplified Chinese) and cut into tokens: Latin words as words, and every run of
-Chinese/Japanese/Korean characters as its overlapping two-character pieces plus its last
-character ("低库存费" -> "低库 库存 存费 费"). A Chinese word of any length is then the phrase of
-its pieces, so 2-, 3- and 4-character words are found exactly, without a dictionary or misses.
+What the index holds for a text is `policyradar.search.index`'s work; a query is cut the same way.
 """
 
 from __future__ import annotations
@@ -17,15 +13,14 @@ from typing import TYPE_CHECKING
 
 import opencc
 
+from policyradar.i18n import error
 from policyradar.search import porter
+from policyradar.search.index import CJK, grams, is_cjk, pieces
 from policyradar.tagging.text import fold
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_PIECE = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
-_IS_CJK = re.compile(rf"[{CJK}]")
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 _QUOTES = str.maketrans(
@@ -46,80 +41,16 @@ _LEX = re.compile(
 )
 _OPERATORS = {"AND", "OR", "NOT"}
 
-MESSAGES = {
-    "empty": ("请输入要搜索的词。", "Type a word to search for."),
-    "no_words": (
-        "查询里没有可搜索的文字（字母、数字或汉字）：{query}",
-        "The query has no letters, digits or Chinese characters to search for: {query}",
-    ),
-    "only_not": (
-        "只有排除词（NOT/-）无法搜索；请再加一个要查找的词，例如“关税 NOT 美国”。",
-        "A search needs a word to look for, not only words to leave out (NOT/-): "
-        'try "tariff NOT US".',
-    ),
-    "only_operators": (
-        "查询只有 AND、OR、NOT，没有要查找的词。",
-        "The query has only AND, OR and NOT, no word to look for.",
-    ),
-    "too_long": (
-        "查询太长（最多 {max} 个字符）。",
-        "The query is too long (at most {max} characters).",
-    ),
-    "bad_query": (
-        "无法执行这个查询；请去掉特殊符号后再试。",
-        "This query could not be run; try it without special characters.",
-    ),
-    "too_many": ("查询词太多（最多 {max} 个）。", "Too many words in the query (at most {max})."),
-}
-
 
 class SearchError(ValueError):
-    """A query that cannot be searched, with a sentence saying why (Chinese and English)."""
+    """A query that cannot be searched, with a sentence saying why (``i18n.ERRORS``)."""
 
     def __init__(self, code: str, **values: object) -> None:
         self.code, self.values = code, values
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "zh") -> str:
-        zh, en = MESSAGES[self.code]
-        return (en if lang == "en" else zh).format(**self.values)
-
-
-# -- the index side ---------------------------------------------------------------------------
-
-
-def pieces(text: str) -> list[str]:
-    """Folded word pieces of ``text``: runs of CJK characters, and Latin/digit words."""
-    return _PIECE.findall(fold(text or ""))
-
-
-def _cjk(piece: str) -> bool:
-    return _IS_CJK.match(piece) is not None
-
-
-def _grams(run: str) -> list[str]:
-    return [run[i : i + 2] for i in range(len(run) - 1)]
-
-
-def index_text(text: str) -> str:
-    """What the full-text index stores for ``text``: its folded tokens, each once (the index
-    records which changes hold a token, not where or how often), separated by spaces.
-    """
-    out: dict[str, None] = {}
-    for piece in dict.fromkeys(pieces(text)):  # a page repeats most of its words
-        if len(piece) > 1 and _cjk(piece):
-            out.update(dict.fromkeys(_grams(piece)))
-            out[piece[-1]] = None
-        else:
-            out[piece] = None
-    return " ".join(out)
-
-
-def change_index_texts(title: str, added: str, removed: str) -> tuple[str, str, str]:
-    """`index_text` of a change's title, added and removed text: the costly part of indexing
-    a change, pure, so a worker process can do it (see `policyradar.crawler.offload`).
-    """
-    return index_text(title), index_text(added), index_text(removed)
+        return error(f"search_{self.code}", lang, **self.values)
 
 
 # -- the query side ---------------------------------------------------------------------------
@@ -136,10 +67,10 @@ class Term:
         """The index tokens of this term, in order (as `index_text` cuts a text)."""
         out: list[str] = []
         for n, piece in enumerate(self.pieces):
-            if not _cjk(piece) or len(piece) == 1:
+            if not is_cjk(piece) or len(piece) == 1:
                 out.append(piece)
             else:
-                out += _grams(piece)
+                out += grams(piece)
                 if n < len(self.pieces) - 1:  # the run ends here: its lone last character
                     out.append(piece[-1])
         return out
@@ -159,7 +90,7 @@ class Term:
         "税费 费") or stands alone at the end of a run.
         """
         last = self.pieces[-1]
-        star = self.prefix or (_cjk(last) and len(last) == 1)
+        star = self.prefix or (is_cjk(last) and len(last) == 1)
         quoted = [f'"{token}"' for token in self.tokens()]
         quoted[-1] += " *" if star else ""
         return quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
@@ -167,7 +98,7 @@ class Term:
     def literals(self) -> tuple[str, ...]:
         """Strings one of which a lower-cased text must contain to match (a cheap pre-check)."""
         first = self.pieces[0]
-        return _forms(first) if _cjk(first) else (_root(first),)
+        return _forms(first) if is_cjk(first) else (_root(first),)
 
     def pattern(self) -> str:
         """A regular expression finding this term in lower-cased text (snippets and ranking)."""
@@ -177,7 +108,7 @@ class Term:
         """Whether one of ``texts`` holds this term as the index would find it with positions:
         a phrase within one text (never across two), its words compared by their stems.
         """
-        if all(map(_cjk, self.pieces)):  # no letters: case, width and stems do not matter
+        if all(map(is_cjk, self.pieces)):  # no letters: case, width and stems do not matter
             pattern = _compile(self.pattern())
             return any(pattern.search(text) for text in texts.raw)
         pattern, stems = _stemmed(self.pieces, self.prefix)
@@ -186,10 +117,10 @@ class Term:
 
 @functools.lru_cache(maxsize=1024)
 def _pattern(pieces: tuple[str, ...], prefix: bool) -> str:
-    parts = [_han(p) if _cjk(p) else _latin(p, prefix) for p in pieces]
+    parts = [_han(p) if is_cjk(p) else _latin(p, prefix) for p in pieces]
     out = parts[0]
     for before, after, part in zip(pieces, pieces[1:], parts[1:], strict=False):
-        joiner = r"[\W_]+" if _cjk(before) == _cjk(after) else r"[\W_]*"
+        joiner = r"[\W_]+" if is_cjk(before) == is_cjk(after) else r"[\W_]*"
         out += joiner + part
     return out
 
@@ -210,7 +141,7 @@ def _stemmed(
     word = f"[^\\W_{CJK}]"
     parts, stems = [], []
     for n, piece in enumerate(pieces):
-        if _cjk(piece):
+        if is_cjk(piece):
             parts.append(_han(piece))
             continue
         stem = porter.stem(porter.plain(piece))
@@ -219,7 +150,7 @@ def _stemmed(
         stems.append((stem, prefix and n == len(pieces) - 1))
     out = parts[0]
     for before, after, part in zip(pieces, pieces[1:], parts[1:], strict=False):
-        out += (r"[\W_]+" if _cjk(before) == _cjk(after) else r"[\W_]*") + part
+        out += (r"[\W_]+" if is_cjk(before) == is_cjk(after) else r"[\W_]*") + part
     return re.compile(out), tuple(stems)
 
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from policyradar.config import CONFIG_FILE, SOURCES_FILE, load_config
+from policyradar.config import CONFIG_FILE, SOURCES_FILE
+from policyradar.home import load_home
 from policyradar.sourcekit.fixtures import dump_sources
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def trial_config(config: Config, source_ids: list[str], workdir: Path, articles:
             entry["max_items"] = min(source.max_items, articles)
         entries.append(entry)
     (home / SOURCES_FILE).write_text(dump_sources(entries), encoding="utf-8")
-    return load_config(home)
+    return load_home(home)
 
 
 def trial_crawl(

@@ -8,7 +8,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from policyradar.search.query import SearchError, index_text
+from policyradar.search.index import index_text
+from policyradar.search.query import SearchError
 from policyradar.storage import codec
 from policyradar.storage.base import StorageBase
 from policyradar.storage.history import _filters
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 # ``changes_fts`` is an FTS5 table over changes(title, added, removed, keywords) whose content is
 # the ``changes`` table itself (so Datasette offers its search box on ``changes``), but whose index
-# holds `policyradar.search.query.index_text` of each column: folded text, Latin words and
+# holds `policyradar.search.index.index_text` of each column: folded text, Latin words and
 # two-character CJK pieces. It is written here, in the same transaction as the change row, never
 # by triggers (the folding is Python). Never run FTS5's 'rebuild' on it: use
 # `Storage.rebuild_search_index`.

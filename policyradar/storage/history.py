@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from policyradar.records import Change, ChangeKind, Outcome, RunSource, from_iso, to_iso, utcnow
+from policyradar.records import (
+    Change,
+    ChangeKind,
+    Outcome,
+    RunSource,
+    Urgency,
+    WatchHit,
+    from_iso,
+    to_iso,
+    utcnow,
+)
 from policyradar.storage.base import StorageBase
 from policyradar.storage.codec import unpack
 
@@ -190,9 +200,11 @@ def _change(row: sqlite3.Row) -> Change:
         marketplace=row["marketplace"] or "",
         categories=json.loads(row["categories"]),
         keywords=json.loads(row["keywords"]),
-        watch_hits=json.loads(row["watch_hits"]),
+        watch_hits=[
+            WatchHit.from_json(h) for h in json.loads(row["watch_hits"]) if isinstance(h, dict)
+        ],
         effective_dates=json.loads(row["effective_dates"]),
-        urgency=row["urgency"],
+        urgency=Urgency.parse(row["urgency"]),
         cluster=row["cluster"],
         diff=unpack(row["diff"]),
         is_promo=bool(row["is_promo"]),

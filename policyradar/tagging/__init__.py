@@ -20,10 +20,11 @@ if TYPE_CHECKING:
         signature,
         similarity,
     )
+    from policyradar.tagging.cut import load_jieba
     from policyradar.tagging.effective import effective_dates
     from policyradar.tagging.keywords import KeywordExtractor
-    from policyradar.tagging.text import fold, load_jieba, segment, to_simplified, tokens
-    from policyradar.tagging.urgency import HIGH, LEVELS, LOW, MEDIUM, UrgencyRules
+    from policyradar.tagging.text import fold, segment, to_simplified, tokens
+    from policyradar.tagging.urgency import UrgencyRules
     from policyradar.tagging.watch import WatchHit, Watchlist, WatchMatcher
 
 _MODULES = {
@@ -32,16 +33,13 @@ _MODULES = {
     "clusters": ("THRESHOLD", "WINDOW_DAYS", "assign_cluster", "signature", "similarity"),
     "effective": ("effective_dates",),
     "keywords": ("KeywordExtractor",),
-    "text": ("fold", "load_jieba", "segment", "to_simplified", "tokens"),
-    "urgency": ("HIGH", "LEVELS", "LOW", "MEDIUM", "UrgencyRules"),
+    "cut": ("load_jieba",),
+    "text": ("fold", "segment", "to_simplified", "tokens"),
+    "urgency": ("UrgencyRules",),
     "watch": ("WatchHit", "Watchlist", "WatchMatcher"),
 }
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
 __all__ = [
-    "HIGH",
-    "LEVELS",
-    "LOW",
-    "MEDIUM",
     "OTHER",
     "THRESHOLD",
     "WINDOW_DAYS",

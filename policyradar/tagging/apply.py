@@ -36,16 +36,6 @@ def load_classifier(home: Path) -> Classifier:
     return Classifier(categories, load_watchlists(home / WATCHLISTS_FILE, categories.ids))
 
 
-def analyse_change(home: Path, text: ChangeText) -> tuple[Tags, tuple[str, str, str]]:
-    """A job for `policyradar.crawler.offload`: ``text`` classified by the home's classifier,
-    and its search-index texts (see `Storage.save_version`).
-    """
-    from policyradar.search.query import change_index_texts
-
-    indexed = change_index_texts(text.title, text.added, text.removed)
-    return load_classifier(home).classify(text), indexed
-
-
 class ClusterIndex:
     """Recent signatures in memory, with an inverted index of their values, kept in step with
     storage incrementally, so a new story is compared only with plausible twins.

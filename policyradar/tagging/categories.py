@@ -111,10 +111,7 @@ class CategorySet:
     @classmethod
     def load(cls, home: Path | None = None) -> CategorySet:
         """The bundled categories, extended or overridden by ``<home>/categories.toml``."""
-        data = read_toml(DEFAULT_FILE)
-        user_file = Path(home) / CATEGORIES_FILE if home is not None else None
-        if user_file is not None and user_file.exists():
-            _merge(data, read_toml(user_file), user_file)
+        data = read_categories(home)
         weights = data.get("weights", {"strong": 3.0, "normal": 1.5, "weak": 0.5})
         for raw in data.get("category", {}).values():
             kw: dict[str, float] = {}
@@ -163,6 +160,15 @@ class CategorySet:
             return (OTHER,)
         floor = max(s.min_score, ranked[0][1] * s.secondary_ratio)
         return tuple(cid for cid, v in ranked[: s.max_labels] if v >= floor)
+
+
+def read_categories(home: Path | None = None) -> dict[str, Any]:
+    """The bundled categories file as data, with ``<home>/categories.toml`` merged in (checked)."""
+    data = read_toml(DEFAULT_FILE)
+    user_file = Path(home) / CATEGORIES_FILE if home is not None else None
+    if user_file is not None and user_file.exists():
+        _merge(data, read_toml(user_file), user_file)
+    return data
 
 
 def _rounded(scores: dict[str, float]) -> dict[str, float]:

@@ -13,12 +13,13 @@ from policyradar.tagging.effective import effective_dates, folded_dates
 from policyradar.tagging.keywords import KeywordExtractor
 from policyradar.tagging.text import fold, fold_lines, segment
 from policyradar.tagging.urgency import UrgencyRules
-from policyradar.tagging.watch import WatchHit, WatchMatcher
+from policyradar.tagging.watch import WatchMatcher
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from policyradar.records import Urgency, WatchHit
     from policyradar.tagging.watch import Watchlist
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class Tags:
     keywords: tuple[str, ...]
     watch_hits: tuple[WatchHit, ...]
     effective_dates: tuple[str, ...]  # ISO dates, sorted
-    urgency: str
+    urgency: Urgency
     is_promo: bool
     signature: tuple[int, ...]
 
@@ -76,7 +77,7 @@ class Tags:
             "keywords": list(self.keywords),
             "watch_hits": [hit.to_json() for hit in self.watch_hits],
             "effective_dates": list(self.effective_dates),
-            "urgency": self.urgency,
+            "urgency": str(self.urgency),
             "is_promo": self.is_promo,
             "signature": list(self.signature),
         }

@@ -4,19 +4,26 @@
 looks every word up again. :func:`cut_run` finds the words starting at each character with one
 prefix search of the lexicon (:mod:`policyradar.tagging.lexicon`: jieba's dictionary as a trie) and
 does the same float arithmetic in the same order, so ties and rounding come out the same.
-Runs are cached: clauses repeat within and across pages (boilerplate, quoted notices).
+Runs are cached: clauses repeat within and across pages (boilerplate, quoted notices). The
+lexicon is loaded here once per process (:func:`load_jieba`).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import re
+import threading
 from typing import TYPE_CHECKING
+
+from policyradar.resources import data_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from policyradar.tagging.lexicon import Lexicon
+
+logger = logging.getLogger(__name__)
 
 RUN_CACHE = 4096  # runs kept (a clause of ~10-20 characters and its words: ~700 bytes)
 
@@ -24,11 +31,42 @@ RUN_CACHE = 4096  # runs kept (a clause of ~10-20 characters and its words: ~700
 # as jieba gives them.
 _RUN = re.compile(r"[\u4e00-\u9fd5]+|[\u3400-\u4dff\u9fd6-\u9fff\uf900-\ufaff]")
 
+USERDICT_FILE = data_path("jieba_userdict.txt")
+
 _lexicon: list[Lexicon] = []  # the one cut_run uses, set by use_lexicon
+_lock = threading.Lock()
+_state: dict[str, Lexicon] = {}
+
+
+def load_jieba() -> None:
+    """Load the lexicon of jieba's dictionary and the domain user dictionary, once per process.
+
+    jieba's own dictionary is not loaded (``jieba.cut`` would cut without the user words): the
+    cut (this module) and the keywords' IDF read the shared, memory-mapped
+    lexicon.
+    """
+    if "lexicon" in _state:
+        return
+    with _lock:
+        if "lexicon" in _state:
+            return
+        # imported on first use: search and listing commands never need them
+        from policyradar.tagging.lexicon import load_lexicon
+
+        loaded = load_lexicon(USERDICT_FILE)
+        use_lexicon(loaded)
+        _state["lexicon"] = loaded
+        logger.debug("jieba lexicon loaded with %s", USERDICT_FILE)
+
+
+def lexicon() -> Lexicon:
+    """The lexicon :func:`load_jieba` loads (loading it first if need be)."""
+    load_jieba()
+    return _state["lexicon"]
 
 
 def use_lexicon(lexicon: Lexicon) -> None:
-    """Cut with ``lexicon`` from now on (:func:`policyradar.tagging.text.load_jieba` sets it)."""
+    """Cut with ``lexicon`` from now on (:func:`load_jieba` sets it)."""
     from policyradar.tagging.lexicon import import_jieba
 
     finalseg = import_jieba().finalseg
@@ -43,7 +81,7 @@ def cut_han(text: str) -> list[str]:
 
     The same as cutting the text with everything else blanked out, whitespace tokens dropped.
 
-    Cut with the lexicon :func:`policyradar.tagging.text.load_jieba` loads (first if need be).
+    Cut with the lexicon :func:`load_jieba` loads (first if need be).
     """
     out: list[str] = []
     for run in _RUN.findall(text):
@@ -58,9 +96,7 @@ def cut_han(text: str) -> list[str]:
 def cut_run(sentence: str) -> tuple[str, ...]:
     """``tuple(jieba.dt._Tokenizer__cut_DAG(sentence))`` for one run of Chinese characters."""
     if not _lexicon:
-        from policyradar.tagging.text import load_jieba  # sets it (and imports jieba)
-
-        load_jieba()
+        load_jieba()  # sets it (and imports jieba)
     import jieba.finalseg  # a lookup in sys.modules
 
     lexicon = _lexicon[0]

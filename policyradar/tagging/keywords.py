@@ -6,16 +6,9 @@ import functools
 import logging
 from typing import TYPE_CHECKING
 
+from policyradar.tagging.cut import USERDICT_FILE, lexicon, load_jieba
 from policyradar.tagging.matching import TermMatcher, term_key
-from policyradar.tagging.text import (
-    USERDICT_FILE,
-    english_words,
-    fold,
-    has_han,
-    is_japanese,
-    lexicon,
-    load_jieba,
-)
+from policyradar.tagging.text import english_words, fold, has_han, is_japanese
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -1,29 +1,18 @@
-"""Text for the matchers: jieba loaded once, 繁→简 with OpenCC, length-keeping folding, tokens."""
+"""Text for the matchers: 繁→简 with OpenCC, length-keeping folding, tokens, snippets."""
 
 from __future__ import annotations
 
 import functools
-import logging
 import re
-import threading
 from typing import TYPE_CHECKING
 
 import opencc
 
-from policyradar.resources import data_path
-from policyradar.tagging.cut import cut_han, use_lexicon
+from policyradar.tagging.cut import cut_han, load_jieba
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from policyradar.tagging.lexicon import Lexicon
-
-logger = logging.getLogger(__name__)
-
-USERDICT_FILE = data_path("jieba_userdict.txt")
-
-_lock = threading.Lock()
-_state: dict[str, Lexicon] = {}
 
 # Full-width ASCII, ideographic space, dashes and quotes: one character for one character.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -39,33 +28,6 @@ _EN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}0-9]*(?:[-'][{_LATIN}0-9]+)*|\d+[a-z
 _TOKEN_OK = re.compile(r"[\w\u3400-\u9fff]")
 _NOT_HAN_WORDS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _OTHER_WORD = re.compile(r"[^\W_]+(?:[-.'+/][^\W_]+)*")
-
-
-def load_jieba() -> None:
-    """Load the lexicon of jieba's dictionary and the domain user dictionary, once per process.
-
-    jieba's own dictionary is not loaded (``jieba.cut`` would cut without the user words): the
-    cut (:mod:`policyradar.tagging.cut`) and the keywords' IDF read the shared, memory-mapped
-    lexicon.
-    """
-    if "lexicon" in _state:
-        return
-    with _lock:
-        if "lexicon" in _state:
-            return
-        # imported on first use: search and listing commands never need them
-        from policyradar.tagging.lexicon import load_lexicon
-
-        loaded = load_lexicon(USERDICT_FILE)
-        use_lexicon(loaded)
-        _state["lexicon"] = loaded
-        logger.debug("jieba lexicon loaded with %s", USERDICT_FILE)
-
-
-def lexicon() -> Lexicon:
-    """The lexicon :func:`load_jieba` loads (loading it first if need be)."""
-    load_jieba()
-    return _state["lexicon"]
 
 
 @functools.cache

@@ -6,6 +6,7 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING
 
+from policyradar.records import Urgency
 from policyradar.tagging.matching import TermMatcher
 
 if TYPE_CHECKING:
@@ -13,10 +14,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-HIGH = "high"
-MEDIUM = "medium"
-LOW = "low"
-LEVELS = (HIGH, MEDIUM, LOW)
+_WORDED = (Urgency.HIGH, Urgency.MEDIUM)  # the levels with words of their own in [urgency]
 _NEUTRAL = "neutral"
 
 
@@ -36,7 +34,7 @@ class UrgencyRules:
         self, words: Mapping[str, Iterable[str]], urgent_days: int = 30, recent_days: int = 7
     ) -> None:
         self._matcher: TermMatcher[str] = TermMatcher(
-            (word, level) for level in (HIGH, MEDIUM, _NEUTRAL) for word in words.get(level, ())
+            (word, level) for level in (*_WORDED, _NEUTRAL) for word in words.get(level, ())
         )
         self.urgent_days = urgent_days
         self.recent_days = recent_days
@@ -62,14 +60,14 @@ class UrgencyRules:
         watch_hit: bool,
         dates: Iterable[str],
         reference: date,
-    ) -> str:
+    ) -> Urgency:
         if is_promo:
-            return LOW
+            return Urgency.LOW
         if watch_hit:
-            return HIGH
+            return Urgency.HIGH
         found = self.words(folded)
-        if not policy_like and not found & {HIGH, MEDIUM}:
-            return LOW
-        if self.soon(dates, reference) or (policy_like and HIGH in found):
-            return HIGH
-        return MEDIUM
+        if not policy_like and found.isdisjoint(_WORDED):
+            return Urgency.LOW
+        if self.soon(dates, reference) or (policy_like and Urgency.HIGH in found):
+            return Urgency.HIGH
+        return Urgency.MEDIUM

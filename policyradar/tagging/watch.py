@@ -6,8 +6,11 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from policyradar.records import WatchHit
 from policyradar.tagging.matching import TermMatcher
 from policyradar.tagging.text import fold, snippet
+
+__all__ = ["WatchHit", "WatchMatcher", "Watchlist"]  # WatchHit: defined in records
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -30,24 +33,6 @@ class Watchlist:
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "category": self.category, "keywords": list(self.keywords)}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WatchHit:
-    """One watchlist keyword found in a change, with a snippet around its first occurrence."""
-
-    watchlist: str
-    category: str
-    keyword: str
-    snippet: str
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "watchlist": self.watchlist,
-            "category": self.category,
-            "keyword": self.keyword,
-            "snippet": self.snippet,
-        }
 
 
 class WatchMatcher:

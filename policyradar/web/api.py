@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from policyradar.search.query import SearchError
+from policyradar.web.params import filters_from
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -36,7 +37,6 @@ def _limit(request: Request) -> int:
 
 
 def routes(pages: Pages) -> list[Route]:
-    from policyradar.web.app import filters_from
 
     def changes(request: Request) -> JSONResponse:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -17,11 +17,14 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from policyradar.i18n import LANGUAGES, error, label, other_language
 from policyradar.search.query import SearchError
 from policyradar.storage import Storage
+from policyradar.tagging.names import CategoryNames
 from policyradar.text.diffing import diff_text
+from policyradar.urls import safe_url
 from policyradar.web import render
-from policyradar.web.labels import category_name, label
+from policyradar.web.params import filters_from, query_int
 from policyradar.web.security import SecurityMiddleware
 
 if TYPE_CHECKING:
@@ -35,14 +38,17 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 class Pages:
     """Request handlers over one database; each worker thread keeps its own connection."""
 
-    def __init__(self, database: Path, lang: str) -> None:
+    def __init__(self, database: Path, lang: str, names: CategoryNames | None = None) -> None:
         self.database, self.lang = database, lang
+        self.names = CategoryNames.load() if names is None else names
         self._local = threading.local()
         self._facets: tuple[int, dict[str, list[str]]] | None = None
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True
         )
-        self.env.globals.update(label=label, category_name=category_name, safe_url=render.safe_url)
+        self.env.globals.update(
+            label=label, error=error, category_name=self.names.name, safe_url=safe_url
+        )
         self.env.filters.update(when=_when, snippet=render.snippet_html)
 
     def storage(self) -> Storage:
@@ -61,7 +67,7 @@ class Pages:
 
     def lang_of(self, request: Request) -> str:
         lang = request.query_params.get("lang")
-        return lang if lang in ("zh", "en") else self.lang
+        return lang if lang in LANGUAGES else self.lang
 
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         lang = self.lang_of(request)
@@ -72,8 +78,7 @@ class Pages:
                 query["lang"] = lang
             return path + ("?" + urlencode(query, doseq=True) if query else "")
 
-        other = "en" if lang == "zh" else "zh"
-        switch = dict(request.query_params) | {"lang": other}
+        switch = dict(request.query_params) | {"lang": other_language(lang)}
         html = self.env.get_template(name).render(
             lang=lang, link=link, switch_lang=f"{request.url.path}?{urlencode(switch)}", **values
         )
@@ -87,7 +92,7 @@ class Pages:
         params = request.query_params
         filters = filters_from(params)
         query = (params.get("q") or "").strip()
-        page = _int(params.get("page"), 1, 1, 10_000)
+        page = query_int(params.get("page"), 1, 1, 10_000)
         storage = self.storage()
         hits, changes, error = [], [], None
         if query:
@@ -118,11 +123,11 @@ class Pages:
 
     def change(self, request: Request) -> HTMLResponse:
         storage = self.storage()
-        change = storage.change(_int(request.path_params["change_id"], 0, 0, 2**62))
+        change = storage.change(query_int(request.path_params["change_id"], 0, 0, 2**62))
         if change is None:
             raise HTTPException(404)
         query = request.query_params.get("q")
-        words = [h.get("keyword", "") for h in change.watch_hits]
+        words = [h.keyword for h in change.watch_hits]
         regex = render.query_regex(query) or render.terms_regex(words)
         return self.render(
             request,
@@ -130,12 +135,7 @@ class Pages:
             change=change,
             diff=render.change_diff_html(change, self.lang_of(request), regex),
             watch_hits=[
-                (
-                    hit,
-                    render.marked(
-                        hit.get("snippet", ""), render.terms_regex([hit.get("keyword", "")])
-                    ),
-                )
+                (hit, render.marked(hit.snippet, render.terms_regex([hit.keyword])))
                 for hit in change.watch_hits
             ],
             query=query,
@@ -143,14 +143,14 @@ class Pages:
 
     def document(self, request: Request) -> HTMLResponse:
         storage = self.storage()
-        doc = storage.document_by_id(_int(request.path_params["document_id"], 0, 0, 2**62))
+        doc = storage.document_by_id(query_int(request.path_params["document_id"], 0, 0, 2**62))
         if doc is None:
             raise HTTPException(404)
         versions = storage.versions(doc["url"])
         ids = [v["id"] for v in versions]
         params = request.query_params
-        old_id = _int(params.get("a"), ids[-2] if len(ids) > 1 else 0, 0, 2**62)
-        new_id = _int(params.get("b"), ids[-1] if ids else 0, 0, 2**62)
+        old_id = query_int(params.get("a"), ids[-2] if len(ids) > 1 else 0, 0, 2**62)
+        new_id = query_int(params.get("b"), ids[-1] if ids else 0, 0, 2**62)
         diff_markup = None
         if old_id in ids and new_id in ids and old_id != new_id:
             old, new = storage.version_text(old_id), storage.version_text(new_id)
@@ -184,38 +184,6 @@ class Pages:
         return self.render(request, "error.html", status=status, message=key)
 
 
-def filters_from(params: Any) -> dict[str, Any]:
-    """Storage filters from query parameters (names as on the command line)."""
-    return {
-        "categories": params.getlist("category"),
-        "sources": params.getlist("source"),
-        "marketplaces": params.getlist("marketplace"),
-        "urgencies": params.getlist("urgency"),
-        "watchlists": params.getlist("watch"),
-        "watch_hits_only": params.get("hits") == "1",
-        "since": _date(params.get("since")),
-        "until": _date(params.get("until")),
-    }
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise HTTPException(400, "dates are ISO, such as 2026-03-01") from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _int(value: Any, default: int, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return min(max(number, low), high)
-
-
 def _when(value: Any) -> str:
     if value is None:
         return ""
@@ -230,11 +198,16 @@ def create_app(
     lang: str = "zh",
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
+    home: Path | None = None,
 ) -> Starlette:
-    """The app over ``database``; with ``token``, every request must carry it."""
+    """The app over ``database``; with ``token``, every request must carry it.
+
+    Categories are named as ``home``'s categories.toml says (default: the database's folder).
+    """
     from policyradar.web import api, feeds
 
-    pages = Pages(Path(database), lang)
+    database = Path(database)
+    pages = Pages(database, lang, CategoryNames.load(database.parent if home is None else home))
     routes = [
         Route("/", pages.timeline, name="timeline"),
         Route("/search", pages.timeline, name="search"),

@@ -9,10 +9,12 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
+from policyradar.i18n import label
 from policyradar.records import to_iso, utcnow
 from policyradar.search.query import SearchError
-from policyradar.web import render
-from policyradar.web.labels import category_name, label
+from policyradar.text.clean import clean
+from policyradar.urls import safe_url
+from policyradar.web.params import filters_from
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -40,7 +42,7 @@ def _summary(change: Change, lang: str, text: str | None = None) -> str:
             )
         )
     body = text if text is not None else (change.added or change.removed)[:400]
-    parts.append(Markup("<p>{}</p>").format(render.clean(body)))
+    parts.append(Markup("<p>{}</p>").format(clean(body, one_line=False)))
     return str(Markup("").join(parts))
 
 
@@ -53,19 +55,19 @@ def _feed(
         entries.append(
             {
                 "id": f"tag:policyradar,2026:change/{change.id}",
-                "title": render.clean(change.title) or f"#{change.id}",
+                "title": clean(change.title) or f"#{change.id}",
                 "link": str(request.url_for("change", change_id=change.id)),
-                "source": render.safe_url(change.url),
+                "source": safe_url(change.url),
                 "updated": to_iso(change.detected_at),
                 "published": to_iso(change.published_at),
-                "author": render.clean(change.source_name or change.source_id),
-                "categories": [(c, category_name(c, lang)) for c in change.categories],
+                "author": clean(change.source_name or change.source_id),
+                "categories": [(c, pages.names.name(c, lang)) for c in change.categories],
                 "summary": _summary(change, lang, text),
             }
         )
     updated = entries[0]["updated"] if entries else to_iso(utcnow())
     xml = pages.env.get_template("feed.atom").render(
-        title=f"{label('app', lang)} · {render.clean(title)}",
+        title=f"{label('app', lang)} · {clean(title)}",
         self_url=str(request.url),
         home=str(request.url_for("timeline")),
         feed_id=f"tag:policyradar,2026:{request.url.path}?{request.url.query}",
@@ -79,7 +81,7 @@ def routes(pages: Pages) -> list[Route]:
     def by_category(request: Request) -> Response:
         cid = request.path_params["category"]
         found = pages.storage().changes(categories=[cid], limit=FEED_SIZE)
-        title = category_name(cid, pages.lang_of(request))
+        title = pages.names.name(cid, pages.lang_of(request))
         return _feed(pages, request, title, [(c, None) for c in found])
 
     def by_watchlist(request: Request) -> Response:
@@ -92,7 +94,6 @@ def routes(pages: Pages) -> list[Route]:
 
     def by_search(request: Request) -> Response:
         from policyradar.search.changes import search_changes
-        from policyradar.web.app import filters_from
 
         query = request.query_params.get("q", "")
         try:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from policyradar.i18n import label
 from policyradar.search.query import SearchError, parse
+from policyradar.text.clean import clean
 from policyradar.text.diffing import DELETE, EQUAL, INSERT
-from policyradar.web.labels import label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -18,28 +18,7 @@ if TYPE_CHECKING:
     from policyradar.records import Change
     from policyradar.text.diffing import Diff
 
-# XML 1.0 forbids these; terminals and browsers do not need them either.
 _MARK = Markup("<mark>{}</mark>")
-_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(text: str | None) -> str:
-    """Crawled text without control characters (safe in HTML and in Atom's XML)."""
-    return _INVALID.sub("", text or "")
-
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` when it is an absolute http(s) address, else None (never ``javascript:``)."""
-    text = clean(url).strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ch.isspace() for ch in text):
-        return None
-    return text
 
 
 def terms_regex(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -64,7 +43,7 @@ def query_regex(query: str | None) -> re.Pattern[str] | None:
 
 def marked(text: str | None, regex: re.Pattern[str] | None) -> Markup:
     """``text`` escaped, with each match of ``regex`` wrapped in ``<mark>``."""
-    text = clean(text)
+    text = clean(text, one_line=False)
     if regex is None or not text:
         return escape(text)
     low = text.lower()
@@ -86,9 +65,10 @@ def snippet_html(snippet: str, highlights: Iterable[Iterable[int]]) -> Markup:
     for start, end in highlights:
         if start < last:
             continue
-        out += [escape(clean(snippet[last:start])), _MARK.format(clean(snippet[start:end]))]
+        piece, hit = snippet[last:start], snippet[start:end]
+        out += [escape(clean(piece, one_line=False)), _MARK.format(clean(hit, one_line=False))]
         last = end
-    out.append(escape(clean(snippet[last:])))
+    out.append(escape(clean(snippet[last:], one_line=False)))
     return Markup("").join(out)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 
 from policyradar.i18n import t
+from policyradar.records import Urgency
+from policyradar.tagging.names import CategoryNames
+from policyradar.text.clean import clean
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -16,18 +18,9 @@ if TYPE_CHECKING:
     from policyradar.config import Source
     from policyradar.records import Change, RunSource
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _OUTCOME_STYLE = {"changed": "bold green", "unchanged": "dim", "error": "bold red"}
-_URGENCY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+_URGENCY_STYLE = {Urgency.HIGH: "bold red", Urgency.MEDIUM: "yellow", Urgency.LOW: "dim"}
 _KIND_STYLE = {"new": "green", "changed": "yellow", "removed": "red"}
-
-
-def clean(text: str | None, limit: int | None = None) -> str:
-    """Crawled text with terminal control characters removed, optionally shortened."""
-    out = _CONTROL.sub("", text or "")
-    if limit and len(out) > limit:
-        out = out[: limit - 1] + "…"
-    return out
 
 
 def sources_table(
@@ -85,9 +78,11 @@ def run_table(outcomes: Iterable[RunSource], lang: str) -> Table:
     return table
 
 
-def changes_table(changes: Iterable[Change], lang: str) -> Table:
-    from policyradar.digest.labels import category_name
-
+def changes_table(
+    changes: Iterable[Change], lang: str, names: CategoryNames | None = None
+) -> Table:
+    """The changes as a table; ``names``: the home's category names (default: bundled)."""
+    names = CategoryNames.load() if names is None else names
     table = Table()
     for key in ("id", "detected", "kind", "urgency", "categories", "source", "title"):
         table.add_column(t(key, lang))
@@ -101,15 +96,16 @@ def changes_table(changes: Iterable[Change], lang: str) -> Table:
                 t(f"urgency_{urgency}", lang) if c.urgency else "-",
                 style=_URGENCY_STYLE.get(urgency, ""),
             ),
-            ", ".join(category_name(cat, lang) for cat in c.categories),
+            ", ".join(names.name(cat, lang) for cat in c.categories),
             c.source_id,
             Text(clean(c.title, 60) + (" ★" if c.watch_hits else "")),
         )
     return table
 
 
-def change_text(change: Change, lang: str) -> Text:
+def change_text(change: Change, lang: str, names: CategoryNames | None = None) -> Text:
     """One change with its diff: added green ``{+…+}``, removed red ``[-…-]``, context dim."""
+    names = CategoryNames.load() if names is None else names
     out = Text()
     out.append(f"#{change.id} ", style="bold")
     out.append(clean(change.title), style="bold")
@@ -121,11 +117,9 @@ def change_text(change: Change, lang: str) -> Text:
     if change.published_at:
         out.append(f"   {t('published', lang)}: {change.published_at.isoformat()}")
     if change.urgency:
-        from policyradar.digest.labels import category_name
-
         out.append(f"\n{t('urgency', lang)}: ")
         out.append(t(f"urgency_{change.urgency}", lang), style=_URGENCY_STYLE.get(change.urgency))
-        cats = ", ".join(category_name(c, lang) for c in change.categories)
+        cats = ", ".join(names.name(c, lang) for c in change.categories)
         out.append(f"   {t('categories', lang)}: {cats}")
     if change.effective_dates:
         out.append(f"\n{t('effective', lang)}: {', '.join(change.effective_dates)}", style="bold")
@@ -133,27 +127,27 @@ def change_text(change: Change, lang: str) -> Text:
         out.append(f"\n{t('keywords', lang)}: {clean(', '.join(change.keywords))}")
     for hit in change.watch_hits:
         out.append(
-            f"\n★ {clean(hit.get('watchlist'))}: {clean(hit.get('keyword'))} — ",
+            f"\n★ {clean(hit.watchlist)}: {clean(hit.keyword)} — ",
             style="bold magenta",
         )
-        out.append(clean(hit.get("snippet")))
+        out.append(clean(hit.snippet))
     out.append("\n\n")
     for op in change.structured_diff().ops:
         if op.op == "equal":
             if op.skipped:
                 out.append(f"  … ({op.skipped}) …\n", style="dim")
             for line in op.old:
-                out.append(f"  {clean(line)}\n", style="dim")
+                out.append(f"  {clean(line, one_line=False)}\n", style="dim")
         elif op.op == "insert":
             for line in op.new:
-                out.append(f"+ {clean(line)}\n", style="green")
+                out.append(f"+ {clean(line, one_line=False)}\n", style="green")
         elif op.op == "delete":
             for line in op.old:
-                out.append(f"- {clean(line)}\n", style="red")
+                out.append(f"- {clean(line, one_line=False)}\n", style="red")
         else:
             out.append("~ ", style="yellow")
             for tag, fragment in op.inline:  # wdiff markers, so the edit shows without colour too
-                text = clean(fragment).replace("\n", "\n  ")
+                text = clean(fragment, one_line=False).replace("\n", "\n  ")
                 if tag == "=":
                     out.append(text)
                 else:
