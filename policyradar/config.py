@@ -100,7 +100,7 @@ class Politeness:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Source:
     id: str = _help("unique slug: lowercase letters, digits, '-' and '_'")
-    kind: str = _help("one of: listing, feed, page, api")
+    kind: str = _help("the source kind, one per spider: listing, feed, page, api…")
     name: str = _help("human name shown in listings and digests", "")
     url: str | None = _help("the entry URL (list page, feed, page, or API base URL)", None)
     urls: tuple[str, ...] = _help("several entry URLs of the same shape (instead of `url`)", ())
@@ -108,7 +108,7 @@ class Source:
     language: str = _help("main language of the source: zh, en, de, ja, ...", "en")
     enabled: bool = _help("false keeps the source configured but skips it", True)
     follow: bool | None = _help(
-        "fetch each entry's article (default: true for listing, false for feed)", None
+        "fetch each entry's article (default: the kind's; true for listing)", None
     )
     max_items: int = _help("at most this many entries per list page or feed", 50)
     ignore: tuple[str, ...] = _help(
@@ -133,10 +133,6 @@ class Source:
     @property
     def entry_urls(self) -> tuple[str, ...]:
         return (self.url,) if self.url else self.urls
-
-    @property
-    def follows(self) -> bool:
-        return self.follow if self.follow is not None else self.kind == "listing"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

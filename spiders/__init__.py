@@ -22,6 +22,12 @@ SPIDER_BY_KIND: dict[str, type[SourceSpider]] = {
 }
 
 
+def follows(source: Source) -> bool:
+    """Whether a crawl of ``source`` fetches each entry's article: its `follow`, else its kind's."""
+    spider = SPIDER_BY_KIND.get(source.kind)
+    return spider.follows_entries(source) if spider else bool(source.follow)
+
+
 def check_sources(sources: Iterable[Source], path: Path) -> None:
     """Each source checked by its kind's spider; an unknown kind is an error naming the kinds."""
     for source in sources:

@@ -51,6 +51,12 @@ class SourceSpider(Spider):
     name: ClassVar[str]  # the source kind
     renders: ClassVar[bool] = False  # may a source of this kind set render = "browser"?
     takes_adapter: ClassVar[bool] = False  # does this kind read `adapter` and `params`?
+    follows: ClassVar[bool] = False  # fetch each entry's article unless `follow` says otherwise
+
+    @classmethod
+    def follows_entries(cls, source: Source) -> bool:
+        """Whether a crawl of ``source`` fetches each entry's article: `follow`, else the kind's."""
+        return source.follow if source.follow is not None else cls.follows
 
     @classmethod
     def check_source(cls, source: Source, path: Path) -> None:

@@ -146,7 +146,7 @@ def _entry(
         published = parse_date(value, tz=tz)
         if published is None:
             fallback = approximate_date(value, tz=tz, now=now)
-    read_summary = source.selectors.item and not source.follows
+    read_summary = source.selectors.item and source.follow is False  # a listing follows by default
     return Entry(
         url=url,
         title=title,

@@ -73,7 +73,7 @@ class FeedSpider(SourceSpider):
             return
         for e in select_entries(entries, source.filters)[: source.max_items]:
             title = e["title"]
-            if source.follows:
+            if self.follows_entries(source):
                 yield self.document_request(
                     source, e["url"], entry_title=title, entry_date=e["published_at"]
                 )

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 class ListingSpider(SourceSpider):
     name = "listing"
+    follows = True
     renders = True
 
     @classmethod
@@ -72,7 +73,7 @@ class ListingSpider(SourceSpider):
             return
         self.logger.debug("source %s: %d entries on %s", source.id, len(entries), response.url)
         for entry in entries[: source.max_items]:
-            if source.follows:
+            if self.follows_entries(source):
                 yield self.document_request(
                     source,
                     entry.url,

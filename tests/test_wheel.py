@@ -239,14 +239,22 @@ def test_wheel_installs_with_bundled_pip_and_its_requirements_are_met(
         assert Path(path).is_relative_to(installed.site_packages / "policyradar"), path
 
 
-def test_wheel_runs_the_demo_from_an_empty_folder(installed: Installed) -> None:
+@pytest.fixture(scope="module")
+def demo(installed: Installed) -> tuple[subprocess.CompletedProcess, Path]:
+    """``policyradar demo --keep`` run from an empty folder: its output and the kept home."""
     cwd = installed.tmp / "demo-cwd"
     cwd.mkdir()
     proc = installed.run("policyradar", "--lang", "en", "demo", "--keep", "demo-home", cwd=cwd)
+    return proc, cwd / "demo-home"
+
+
+def test_wheel_runs_the_demo_from_an_empty_folder(
+    demo: tuple[subprocess.CompletedProcess, Path],
+) -> None:
+    proc, home = demo
     assert "Changes found by the second crawl" in proc.stdout
     assert "Traceback" not in proc.stderr
-    assert [p.name for p in cwd.iterdir()] == ["demo-home"]
-    home = cwd / "demo-home"
+    assert [p.name for p in home.parent.iterdir()] == ["demo-home"]
     assert changes_of_run(home, 2) == EXPECTED_SECOND_RUN
     con = sqlite3.connect(home / "policyradar.db")
     assert con.execute("SELECT COUNT(*) FROM changes WHERE run_id = 1").fetchone()[0] >= 30
@@ -262,6 +270,21 @@ def test_wheel_runs_the_demo_from_an_empty_folder(installed: Installed) -> None:
         p.name for p in digest.iterdir()
     }
     assert "3/31起生效" in (digest / "digest-text.txt").read_text(encoding="utf-8")
+
+
+def test_wheel_watch_reclassify_and_digest_work_on_the_demo_home(
+    installed: Installed, demo: tuple[subprocess.CompletedProcess, Path]
+) -> None:
+    _, home = demo
+    installed.run(
+        "policyradar", "--home", home, "watch", "add", "vat", "IOSS", "--category", "tax_customs"
+    )
+    listed = installed.run("policyradar", "--lang", "en", "--home", home, "watch", "list")
+    assert "IOSS" in listed.stdout
+    installed.run("policyradar", "--home", home, "reclassify")
+    out = installed.run("policyradar", "--home", home, "digest", "--format", "json")
+    digest = json.loads(out.stdout)
+    assert digest, "the demo's changes of the last 7 days make a digest"
 
 
 def test_wheel_init_writes_a_starter_home(installed: Installed) -> None:

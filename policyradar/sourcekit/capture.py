@@ -23,6 +23,7 @@ from scrapy.exceptions import NotConfigured
 from policyradar.config import CONFIG_FILE, SOURCES_FILE
 from policyradar.home import load_home
 from policyradar.sourcekit.fixtures import dump_sources
+from policyradar.spiders import follows
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -114,7 +115,7 @@ def trial_config(config: Config, source_ids: list[str], workdir: Path, articles:
     entries = []
     for sid in source_ids:
         entry, source = dict(raw[sid]), config.source(sid)
-        if source.follows:
+        if follows(source):
             entry["max_items"] = min(source.max_items, articles)
         entries.append(entry)
     (home / SOURCES_FILE).write_text(dump_sources(entries), encoding="utf-8")

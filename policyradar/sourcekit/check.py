@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.http import HtmlResponse, TextResponse
 
 from policyradar.sourcekit.capture import trial_crawl
+from policyradar.spiders import follows
 from policyradar.spiders.adapters import ADAPTERS, AdapterError
 from policyradar.spiders.entries import scan_entries
 from policyradar.spiders.feed import parse_feed, select_entries
@@ -77,7 +78,7 @@ def assess(source: Source, run: TrialRun) -> SourceHealth:
     elif index_failed or health.entries == 0:
         health.verdict = BROKEN
         health.reasons = reasons or problems or ["no entries: the selectors matched nothing"]
-    elif source.follows and health.documents == 0:
+    elif follows(source) and health.documents == 0:
         health.verdict = BROKEN
         health.reasons = reasons or ["no article could be read"]
     else:

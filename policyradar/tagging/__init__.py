@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from policyradar.tagging.cut import load_jieba
     from policyradar.tagging.effective import effective_dates
     from policyradar.tagging.keywords import KeywordExtractor
+    from policyradar.tagging.names import CategoryNames
     from policyradar.tagging.text import fold, segment, to_simplified, tokens
     from policyradar.tagging.urgency import UrgencyRules
     from policyradar.tagging.watch import WatchHit, Watchlist, WatchMatcher
@@ -33,6 +34,7 @@ _MODULES = {
     "clusters": ("THRESHOLD", "WINDOW_DAYS", "assign_cluster", "signature", "similarity"),
     "effective": ("effective_dates",),
     "keywords": ("KeywordExtractor",),
+    "names": ("CategoryNames",),
     "cut": ("load_jieba",),
     "text": ("fold", "segment", "to_simplified", "tokens"),
     "urgency": ("UrgencyRules",),
@@ -44,6 +46,7 @@ __all__ = [
     "THRESHOLD",
     "WINDOW_DAYS",
     "Category",
+    "CategoryNames",
     "CategoryScore",
     "CategorySet",
     "ChangeText",

@@ -18,6 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from policyradar.i18n import LANGUAGES, error, label, other_language
+from policyradar.records import Urgency
 from policyradar.search.query import SearchError
 from policyradar.storage import Storage
 from policyradar.tagging.names import CategoryNames
@@ -47,7 +48,11 @@ class Pages:
             loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True
         )
         self.env.globals.update(
-            label=label, error=error, category_name=self.names.name, safe_url=safe_url
+            label=label,
+            error=error,
+            category_name=self.names.name,
+            safe_url=safe_url,
+            urgencies=[u.value for u in Urgency],
         )
         self.env.filters.update(when=_when, snippet=render.snippet_html)
 
