@@ -5,10 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from policyradar.digest.build import build_digest, quiet_digest
-from policyradar.digest.channels import all_renderers
-from policyradar.digest.subscriptions import Subscription
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
@@ -36,6 +32,11 @@ def export_channels(
     One file per message: ``digest-wecombot-1.txt``, ``digest-tgram-2.txt``, ``digest-html.html``…
     Nothing is sent or recorded.
     """
+    # imported here: the CLI reads PREVIEW_DAYS at start-up, before any digest is needed
+    from policyradar.digest.build import build_digest, quiet_digest
+    from policyradar.digest.channels import all_renderers
+    from policyradar.digest.subscriptions import Subscription
+
     now = now or datetime.now(UTC).replace(microsecond=0)
     sub = Subscription(name="preview", url="json://localhost", language=lang, max_age_days=days)
     health = storage.source_health()

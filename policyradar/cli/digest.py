@@ -13,7 +13,6 @@ import click
 from policyradar.cli.common import EXIT_NOTHING_DONE as EXIT_FAILED
 from policyradar.cli.common import EXIT_USAGE, fail
 from policyradar.digest.export import PREVIEW_DAYS
-from policyradar.digest.subscriptions import Subscription
 from policyradar.i18n import word
 from policyradar.tagging.names import CategoryNames
 
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from policyradar.digest.deliver import SendReport
+    from policyradar.digest.subscriptions import Subscription
 
 
 def _now() -> datetime:
@@ -115,6 +115,8 @@ def _preview(
     now = _now()
     with obj.storage() as storage:
         if sub is None:
+            from policyradar.digest.subscriptions import Subscription
+
             sub = Subscription(
                 name="preview", url="json://localhost", language=obj.lang, max_age_days=PREVIEW_DAYS
             )
