@@ -1,1 +1,1 @@
-"""The web UI and the ``search``/``serve`` commands: timeline, search, diffs, feeds, JSON API."""
+"""The web UI (`policyradar serve`): timeline, search, diffs, versions, Atom feeds, JSON API."""

@@ -15,7 +15,7 @@ from policyradar.web.params import filters_from
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from policyradar.web.app import Pages
+    from policyradar.web.pages import Pages
 
 MAX_LIMIT = 1000
 

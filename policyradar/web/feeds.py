@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from policyradar.records import Change
-    from policyradar.web.app import Pages
+    from policyradar.web.pages import Pages
 
 FEED_SIZE = 50
 ATOM = "application/atom+xml; charset=utf-8"

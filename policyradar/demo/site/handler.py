@@ -9,21 +9,34 @@ import socket
 import sys
 import threading
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from policyradar.demo.site.replies import RequestRecord, page
 
 if TYPE_CHECKING:
-    from policyradar.demo.site.server import SiteServer
+    from policyradar.demo.site.replies import Reply
 
 logger = logging.getLogger("policyradar.demo.site")  # the package's, not this module's
+
+
+class Site(Protocol):
+    """What the handler asks of the site it answers for (``SiteServer``)."""
+
+    @property
+    def snapshot(self) -> str: ...
+
+    def respond(self, method: str, target: str, headers: dict[str, str], snapshot: str) -> Reply:
+        """The reply to one request, as the site stands in ``snapshot``."""
+
+    def record(self, record: RequestRecord) -> None:
+        """Keep one answered request for the tests to read."""
 
 
 class DemoHTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], site: SiteServer) -> None:
+    def __init__(self, address: tuple[str, int], site: Site) -> None:
         self.site = site
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
@@ -67,11 +80,11 @@ class DemoRequestHandler(http.server.BaseHTTPRequestHandler):
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         body = self._read_body(headers)
         try:
-            reply = site._respond(self.command, self.path, headers, snapshot)
+            reply = site.respond(self.command, self.path, headers, snapshot)
         except Exception as exc:
             logger.exception("demosite: failed to answer %s %s", self.command, self.path)
             reply = page(HTTPStatus.INTERNAL_SERVER_ERROR, self.path, detail=repr(exc))
-        site._record(RequestRecord(self.command, self.path, headers, reply.status, body, snapshot))
+        site.record(RequestRecord(self.command, self.path, headers, reply.status, body, snapshot))
         try:
             self.send_response(reply.status)
             for name, value in reply.headers:

@@ -134,7 +134,7 @@ class SiteServer:
 
     # -- answering ------------------------------------------------------------------------------
 
-    def _record(self, record: RequestRecord) -> None:
+    def record(self, record: RequestRecord) -> None:
         with self._lock:
             self._requests.append(record)
 
@@ -163,7 +163,7 @@ class SiteServer:
                 return candidate
         return Route()
 
-    def _respond(self, method: str, target: str, headers: dict[str, str], snapshot: str) -> Reply:
+    def respond(self, method: str, target: str, headers: dict[str, str], snapshot: str) -> Reply:
         url_path = unquote(urlsplit(target).path) or "/"
         route = self._route(snapshot, target, url_path)
         allowed = set(route.methods) | ({"HEAD"} if "GET" in route.methods else set())
