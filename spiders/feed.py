@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -21,14 +22,23 @@ if TYPE_CHECKING:
     from policyradar.config import Filters, Source
 
 
-def parse_feed(body: bytes, content_type: str = "") -> tuple[list[dict[str, Any]], str | None]:
-    """Entries of a feed as plain dicts (url, title, text, published_at), and a parse problem."""
-    parsed = feedparser.parse(body, response_headers={"content-type": content_type})
+def parse_feed(
+    body: bytes, content_type: str = "", base_url: str = ""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Entries of a feed as plain dicts (url, title, text, published_at), and a parse problem.
+
+    A relative link resolves against ``base_url`` (the feed's own URL); an entry without a link
+    keeps an empty url. The url may be of another scheme (`mailto:`…): see `is_web_url`.
+    """
+    headers = {"content-type": content_type} | ({"content-location": base_url} if base_url else {})
+    parsed = feedparser.parse(body, response_headers=headers)
     entries = []
     for e in parsed.entries:
-        url = e.get("link") or e.get("id")
-        if not url:
-            continue
+        link = (e.get("link") or e.get("id") or "").strip()
+        try:
+            url = urljoin(base_url, link) if link else ""
+        except ValueError:  # an unparsable link, e.g. a broken IPv6 literal
+            url = link
         when = e.get("published_parsed") or e.get("updated_parsed")
         content = (e.get("content") or [{}])[0].get("value") or e.get("summary") or ""
         entries.append(
@@ -49,6 +59,15 @@ def parse_feed(body: bytes, content_type: str = "") -> tuple[list[dict[str, Any]
     return entries, problem
 
 
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL: the only kind stored or fetched."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def select_entries(entries: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
     """Feed entries with cleaned titles that pass the source's filters."""
     kept = []
@@ -67,12 +86,18 @@ class FeedSpider(SourceSpider):
 
     def parse_index(self, response: Response, source: Source) -> Iterator[Any]:
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        entries, problem = parse_feed(response.body, content_type)
+        entries, problem = parse_feed(response.body, content_type, response.url)
         if problem:
             yield FetchFailure(source_id=source.id, url=response.url, reason=problem, index=True)
             return
         for e in select_entries(entries, source.filters)[: source.max_items]:
             title = e["title"]
+            if not is_web_url(e["url"]):  # never stored or fetched; the rest goes on
+                reason = f"entry {title[:80]!r} skipped: its link {e['url'][:120]!r} is not http(s)"
+                yield FetchFailure(
+                    source_id=source.id, url=response.url, reason=reason, anomaly=True
+                )
+                continue
             if self.follows_entries(source):
                 yield self.document_request(
                     source, e["url"], entry_title=title, entry_date=e["published_at"]

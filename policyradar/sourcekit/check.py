@@ -105,7 +105,7 @@ def _count_entries(source: Source, captured: Captured, health: SourceHealth) -> 
         health.missing_title += scan.no_title
         return []
     if source.kind == "feed":
-        entries, problem = parse_feed(body, ctype)
+        entries, problem = parse_feed(body, ctype, captured.url)
         health.missing_title += sum(1 for e in entries if not e["title"])
         health.entries += len(select_entries([e for e in entries if e["title"]], source.filters))
         return [problem] if problem else []
