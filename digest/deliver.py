@@ -75,6 +75,19 @@ def pin_format(url: str, fmt: str) -> str:
     return f"{base}?{query}"
 
 
+def with_timeout(url: str, seconds: float) -> str:
+    """Return ``url`` with apprise's read timeout (``rto=``) set, unless the URL sets its own.
+
+    apprise waits 4 s by default: a webhook that accepts a digest after that would be counted as
+    failed and get the digest again on the next run.
+    """
+    base, _, query = url.partition("?")
+    if re.search(r"(^|&)rto=", query, re.IGNORECASE):
+        return url
+    option = f"rto={seconds:g}"
+    return f"{base}?{query}&{option}" if query else f"{base}?{option}"
+
+
 def deliver(
     subscription: Subscription,
     parts: Sequence[str],
@@ -105,7 +118,7 @@ def deliver(
         plugin_log as captured_plugin,
     ):
         notifier = apprise.Apprise()
-        if not notifier.add(pin_format(url, fmt)):
+        if not notifier.add(with_timeout(pin_format(url, fmt), subscription.timeout)):
             return DeliveryResult(False, 0, f"apprise cannot use {shown}")
         # Sized channels carry the title in every part's header; apprise must add nothing.
         keep_title = not renderer.max_length and notifier[0].title_maxlen > 0

@@ -15,13 +15,15 @@ from policyradar.digest.channels import canonical_url, channel_for, formats, sch
 from policyradar.digest.secrets import hidden, redact, scrub
 from policyradar.records import Urgency
 from policyradar.tagging.names import CategoryNames
+from policyradar.tagging.watchlists import WATCHLISTS_FILE, load_watchlists
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
+MAX_TIMEOUT = 300.0
 URGENCIES = tuple(sorted(Urgency, key=lambda u: u.rank))  # lowest first
 LANGUAGES = ("zh", "en")
 _SCHEDULE_RE = re.compile(r"^daily\s+(\d{1,2}):(\d{2})$")
@@ -59,6 +61,9 @@ class Subscription:
     format: str | None = _help("override the channel's format: text, markdown or html", None)
     max_age_days: int = _help("undelivered changes older than this many days are not sent", 14)
     quiet_note: bool = _help("send a short 'all quiet' note when nothing is new", False)
+    timeout: float = _help(
+        "seconds the target may take to accept one message (slow webhooks), 1-300", 30.0
+    )
 
     @property
     def send_time(self) -> time:
@@ -85,13 +90,14 @@ def parse_subscriptions(path: Path, entries: Any) -> tuple[Subscription, ...]:
     seen: set[str] = set()
     for n, entry in enumerate(entries, 1):
         raw_name = entry.get("name")
-        label = raw_name if isinstance(raw_name, str) and raw_name else f"subscription #{n}"
+        label = raw_name if isinstance(raw_name, str) and raw_name else f"#{n}"
         sub = _build(path, entry, label)
         if sub.name in seen:
             raise ConfigError(
                 path,
                 f"duplicate subscription name '{sub.name}'",
                 source=sub.name,
+                table="subscription",
                 field_name="name",
             )
         seen.add(sub.name)
@@ -110,9 +116,17 @@ def _build(path: Path, entry: dict[str, Any], label: str) -> Subscription:
         if key not in spec:
             hint = difflib.get_close_matches(key, list(spec), n=1)
             extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            raise ConfigError(path, f"unknown key '{key}'{extra}", source=label, field_name=key)
+            raise ConfigError(
+                path,
+                f"unknown key '{key}'{extra}",
+                source=label,
+                table="subscription",
+                field_name=key,
+            )
     if "name" not in entry:
-        raise ConfigError(path, "missing required key", source=label, field_name="name")
+        raise ConfigError(
+            path, "missing required key", source=label, table="subscription", field_name="name"
+        )
     values = {
         name: _coerce(path, label, name, entry[name], str(spec[name].type))
         for name in spec
@@ -125,7 +139,13 @@ def _build(path: Path, entry: dict[str, Any], label: str) -> Subscription:
 
 def _coerce(path: Path, label: str, name: str, value: Any, type_name: str) -> Any:
     def bad(what: str) -> ConfigError:
-        return ConfigError(path, f"must be {what}, not {value!r}", source=label, field_name=name)
+        return ConfigError(
+            path,
+            f"must be {what}, not {value!r}",
+            source=label,
+            table="subscription",
+            field_name=name,
+        )
 
     if type_name == "tuple[str, ...]":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -135,18 +155,26 @@ def _coerce(path: Path, label: str, name: str, value: Any, type_name: str) -> An
         if not isinstance(value, bool):
             raise bad("true or false")
         return value
+    if type_name == "float":
+        if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+            raise bad("a number of seconds")
+        return float(value)
     if type_name == "int":
         if not isinstance(value, int) or isinstance(value, bool):
             raise bad("a whole number")
         return value
     if not isinstance(value, str):
-        raise ConfigError(path, "must be a string", source=label, field_name=name)
+        raise ConfigError(
+            path, "must be a string", source=label, table="subscription", field_name=name
+        )
     return value
 
 
 def _check(path: Path, sub: Subscription) -> None:
     def error(field_name: str, message: str) -> ConfigError:
-        return ConfigError(path, message, source=sub.name, field_name=field_name)
+        return ConfigError(
+            path, message, source=sub.name, table="subscription", field_name=field_name
+        )
 
     if not _NAME_RE.match(sub.name):
         raise error("name", "must be 1-64 letters, digits, spaces or . @ - _")
@@ -177,11 +205,27 @@ def _check(path: Path, sub: Subscription) -> None:
         raise error("format", f"must be one of {', '.join(known_formats)}, not {sub.format!r}")
     if sub.max_age_days < 1:
         raise error("max_age_days", "must be at least 1")
-    known = CategoryNames.load(path.parent).ids()  # the bundled and the home's (config's folder)
+    if not 1 <= sub.timeout <= MAX_TIMEOUT:
+        raise error(
+            "timeout", f"must be between 1 and {MAX_TIMEOUT:g} seconds, not {sub.timeout!r}"
+        )
+    home = path.parent  # config.toml's folder: the home's categories and watchlists
+    known = CategoryNames.load(home).ids()
     for cat in sub.categories:
-        hint = difflib.get_close_matches(cat, known, n=1)
-        if cat not in known and hint:
-            raise error("categories", f"unknown category '{cat}' (did you mean '{hint[0]}'?)")
+        if cat not in known:
+            raise error("categories", _unknown("category", cat, known))
+    if sub.watchlists:
+        lists = [w.name for w in load_watchlists(home / WATCHLISTS_FILE, known)]
+        for name in sub.watchlists:
+            if name not in lists:
+                raise error("watchlists", _unknown("watchlist", name, lists))
+
+
+def _unknown(what: str, value: str, known: Sequence[str]) -> str:
+    """'unknown category 'x' (did you mean 'y'?); known: a, b, c'."""
+    hint = difflib.get_close_matches(value, list(known), n=1)
+    extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"unknown {what} '{value}'{extra}; known: {', '.join(known) or 'none'}"
 
 
 def check_url(url: str, fmt: str | None = None) -> str | None:

@@ -24,7 +24,7 @@ NAME = "WeCom Group Bot (Markdown)"
 ENDPOINT_ENV = "POLICYRADAR_WECOM_ENDPOINT"
 DEFAULT_ENDPOINT = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
 MAX_BYTES = 4096  # WeCom's limit for markdown.content, in UTF-8 bytes
-TIMEOUT = 15.0
+TIMEOUT = 30.0
 
 
 def register() -> None:
@@ -57,7 +57,8 @@ def send_wecom_markdown(
 ) -> bool:
     """Post one markdown message to the group bot named by the URL's key."""
     meta = meta or {}
-    key = str((meta.get("qsd") or {}).get("key") or meta.get("host") or "")
+    qsd = meta.get("qsd") or {}
+    key = str(qsd.get("key") or meta.get("host") or "")
     if not key:
         logger.warning("wecommd:// has no bot key")
         return False
@@ -73,7 +74,7 @@ def send_wecom_markdown(
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=_timeout(qsd)) as response:  # noqa: S310
             answer = response.read()
     except urllib.error.HTTPError as exc:
         logger.warning("WeCom answered HTTP %d", exc.code)
@@ -83,6 +84,14 @@ def send_wecom_markdown(
         logger.warning("cannot reach WeCom: %s", reason)
         return False
     return _accepted(answer)
+
+
+def _timeout(qsd: dict[str, Any]) -> float:
+    """The read timeout the URL asks for (``rto=``, as apprise's own plug-ins read it)."""
+    try:
+        return max(1.0, float(qsd.get("rto", TIMEOUT)))
+    except (TypeError, ValueError):
+        return TIMEOUT
 
 
 def _accepted(answer: bytes) -> bool:

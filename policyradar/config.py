@@ -32,7 +32,7 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 class ConfigError(ValueError):
-    """A configuration problem, naming the file, the source and the field."""
+    """A config problem, naming the file, the table (a source, a subscription…) and the field."""
 
     def __init__(
         self,
@@ -41,13 +41,14 @@ class ConfigError(ValueError):
         *,
         source: str | None = None,
         field_name: str | None = None,
+        table: str = "source",
     ) -> None:
         self.path = str(path)
         self.source = source
         self.field_name = field_name
         where = [self.path]
         if source is not None:
-            where.append(f"source '{source}'")
+            where.append(f"{table} '{source}'")
         if field_name is not None:
             where.append(f"field '{field_name}'")
         super().__init__(f"{': '.join(where)}: {message}")
@@ -274,6 +275,8 @@ def reject_unknown(
     allowed: set[str] | list[str] | tuple[str, ...],
     source: str | None,
     prefix: str | None = None,
+    *,
+    table: str = "source",
 ) -> None:
     """Refuse a key that is not ``allowed``, suggesting the closest one."""
     for key in data:
@@ -281,7 +284,9 @@ def reject_unknown(
             hint = difflib.get_close_matches(key, list(allowed), n=1)
             extra = f" (did you mean '{hint[0]}'?)" if hint else ""
             name = f"{prefix}.{key}" if prefix else key
-            raise ConfigError(path, f"unknown key '{key}'{extra}", source=source, field_name=name)
+            raise ConfigError(
+                path, f"unknown key '{key}'{extra}", source=source, field_name=name, table=table
+            )
 
 
 def _build(cls: type, data: Any, path: Path, source: str | None, prefix: str | None) -> Any:

@@ -192,6 +192,22 @@ def test_down_twice_then_up_delivers_everything_exactly_once(
     assert sorted(log[0]["change_ids"]) == ids
 
 
+def test_a_slow_webhook_is_waited_for_and_gets_the_digest_once(
+    rows: Rows, receiver: Receiver
+) -> None:
+    rows.many(3)
+    receiver.delay = 4.5  # longer than apprise's own 4 s read timeout
+    first = send(rows, sub(f"json://127.0.0.1:{receiver.port}/hook"))
+    assert first.status == "sent", first.error
+    assert send(rows, sub(f"json://127.0.0.1:{receiver.port}/hook")).status == "empty"
+    assert len(receiver.requests) == 1
+    # a subscription's own shorter timeout gives up, and the changes wait for the next run
+    rows.many(1)
+    impatient = send(rows, sub(f"json://127.0.0.1:{receiver.port}/hook", timeout=1.0))
+    assert impatient.status == "failed"
+    assert rows.storage.deliveries("daily")[0]["status"] == "failed"
+
+
 def test_a_failure_mid_way_keeps_the_parts_sent_and_retries_only_the_rest(
     rows: Rows, receiver: Receiver
 ) -> None:

@@ -98,6 +98,27 @@ def test_a_full_subscription_loads_with_defaults() -> None:
             "true or false",
         ),
         ({"name": "a", "url": "json://localhost", "max_age_days": 0}, "max_age_days", "at least 1"),
+        (
+            {"name": "a", "url": "json://localhost", "categories": ["shipping"]},
+            "categories",
+            "unknown category 'shipping'; known: fees, fba,",
+        ),
+        (
+            {"name": "a", "url": "json://localhost", "watchlists": ["nosuch"]},
+            "watchlists",
+            "unknown watchlist 'nosuch'; known: none",
+        ),
+        ({"name": "a", "url": "json://localhost", "timeout": 0}, "timeout", "between 1 and 300"),
+        (
+            {"name": "a", "url": "json://localhost", "timeout": float("inf")},
+            "timeout",
+            "between 1 and 300",
+        ),
+        (
+            {"name": "a", "url": "json://localhost", "timeout": "30s"},
+            "timeout",
+            "number of seconds",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
@@ -107,7 +128,8 @@ def test_a_bad_subscription_is_a_config_error_naming_it_and_the_field(
     with pytest.raises(ConfigError) as err:
         parse(entry)
     assert err.value.field_name == field_name
-    assert err.value.source == entry.get("name", "subscription #1")
+    assert err.value.source == entry.get("name", "#1")
+    assert f"subscription '{err.value.source}'" in str(err.value)  # not "source"
     assert words in str(err.value)
     assert str(CFG) in str(err.value)
 
@@ -121,6 +143,18 @@ def test_categories_are_checked_against_the_homes_own_too(tmp_path: Path) -> Non
     assert parse_subscriptions(config, [entry])[0].categories == ("shipping_cn",)
     with pytest.raises(ConfigError, match="did you mean 'shipping_cn'"):
         parse_subscriptions(config, [entry | {"categories": ["shiping_cn"]}])
+
+
+def test_watchlists_are_checked_against_the_homes_watchlists(tmp_path: Path) -> None:
+    (tmp_path / "watchlists.toml").write_text(
+        '[[watchlist]]\nname = "库容"\ncategory = "fba"\nkeywords = ["库容", "capacity limit"]\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "config.toml"
+    entry = {"name": "a", "url": "json://localhost", "watchlists": ["库容"]}
+    assert parse_subscriptions(config, [entry])[0].watchlists == ("库容",)
+    with pytest.raises(ConfigError, match="unknown watchlist 'storage'; known: 库容"):
+        parse_subscriptions(config, [entry | {"watchlists": ["storage"]}])
 
 
 def test_an_invalid_url_error_does_not_echo_the_secret() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -169,6 +170,7 @@ class Receiver:
         self.status = 200
         self.fail_after: int | None = None  # answer 500 once this many requests succeeded
         self.reply: Any = None  # None: answer like the service the path names
+        self.delay = 0.0  # seconds to wait before answering (a slow webhook)
         self.port = 0
         self._server: ThreadingHTTPServer | None = None
         self.up()
@@ -193,6 +195,7 @@ class Receiver:
                         self.rfile.read(length),
                     )
                 )
+                time.sleep(receiver.delay)
                 status = receiver.status
                 if receiver.fail_after is not None and len(receiver.requests) > receiver.fail_after:
                     status = 500

@@ -51,7 +51,7 @@ def load_watchlists(path: Path, categories: Iterable[str]) -> tuple[Watchlist, .
     for n, entry in enumerate(entries, 1):
         raw = entry.get("name")
         label = raw.strip() if isinstance(raw, str) and raw.strip() else f"#{n}"
-        reject_unknown(path, entry, _KEYS, label)
+        reject_unknown(path, entry, _KEYS, label, table="watchlist")
         watchlist = Watchlist(
             name=_name(path, entry, label),
             category=_category(path, entry, label, known),
@@ -62,6 +62,7 @@ def load_watchlists(path: Path, categories: Iterable[str]) -> tuple[Watchlist, .
                 path,
                 f"duplicate name '{watchlist.name}'",
                 source=watchlist.name,
+                table="watchlist",
                 field_name="name",
             )
         seen.add(watchlist.name)
@@ -107,14 +108,18 @@ def _quote(text: str) -> str:
 
 def _required(path: Path, entry: dict[str, Any], key: str, label: str) -> Any:
     if key not in entry:
-        raise ConfigError(path, "missing required key", source=label, field_name=key)
+        raise ConfigError(
+            path, "missing required key", source=label, table="watchlist", field_name=key
+        )
     return entry[key]
 
 
 def _name(path: Path, entry: dict[str, Any], label: str) -> str:
     name = _required(path, entry, "name", label)
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError(path, "must be a non-empty string", source=label, field_name="name")
+        raise ConfigError(
+            path, "must be a non-empty string", source=label, table="watchlist", field_name="name"
+        )
     return name.strip()
 
 
@@ -125,6 +130,7 @@ def _category(path: Path, entry: dict[str, Any], label: str, known: tuple[str, .
             path,
             f"unknown category {category!r}; expected one of {', '.join(known)}",
             source=label,
+            table="watchlist",
             field_name="category",
         )
     return category
@@ -133,7 +139,13 @@ def _category(path: Path, entry: dict[str, Any], label: str, known: tuple[str, .
 def _keywords(path: Path, entry: dict[str, Any], label: str) -> tuple[str, ...]:
     keywords = _required(path, entry, "keywords", label)
     if not isinstance(keywords, list):
-        raise ConfigError(path, "must be a list of strings", source=label, field_name="keywords")
+        raise ConfigError(
+            path,
+            "must be a list of strings",
+            source=label,
+            table="watchlist",
+            field_name="keywords",
+        )
     out: list[str] = []
     for n, keyword in enumerate(keywords, 1):
         if not isinstance(keyword, str):
@@ -141,12 +153,17 @@ def _keywords(path: Path, entry: dict[str, Any], label: str) -> tuple[str, ...]:
                 path,
                 f"keyword #{n} must be a string, not {keyword!r}",
                 source=label,
+                table="watchlist",
                 field_name="keywords",
             )
         if keyword.strip() and keyword.strip() not in out:
             out.append(keyword.strip())
     if not out:
         raise ConfigError(
-            path, "must list at least one keyword", source=label, field_name="keywords"
+            path,
+            "must list at least one keyword",
+            source=label,
+            table="watchlist",
+            field_name="keywords",
         )
     return tuple(out)
