@@ -7,6 +7,7 @@ What one source kind or one channel needs is checked by that kind (its spider) o
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -28,7 +29,11 @@ FORBIDDEN_URL_PATTERNS = (
     r"/login",
 )
 DEFAULT_HOME = Path("~/.policyradar")
+MAX_DELAY = 600.0  # seconds between two requests to one host, at most
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+logger = logging.getLogger(__name__)
 
 
 class ConfigError(ValueError):
@@ -259,14 +264,35 @@ _NESTED = {"selectors": Selectors, "filters": Filters, "politeness": Politeness}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a dict; unreadable or invalid TOML is a ConfigError naming the file."""
+    """A TOML file as a dict; unreadable or invalid TOML is a ConfigError naming the file.
+
+    TOML is UTF-8. A file saved as GBK/GB18030 (as Windows editors in Chinese do) is read as such,
+    with a warning; any other encoding is an error naming the file.
+    """
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"invalid TOML: {exc}") from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(path, f"cannot read: {exc.strerror}") from None
+    try:
+        return tomllib.loads(_toml_text(path, raw))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"invalid TOML: {exc}") from None
+
+
+def _toml_text(path: Path, raw: bytes) -> str:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM, as Notepad writes it
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = f"byte {exc.start}"
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if _CJK_RE.search(text):
+        logger.warning("%s is not UTF-8; read it as GB18030 (GBK). Save it as UTF-8.", path)
+        return text
+    raise ConfigError(path, f"not UTF-8 (at {where}): save the file as UTF-8")
 
 
 def reject_unknown(
@@ -343,6 +369,12 @@ def _check_url(url: str, path: Path, source: str, name: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(path, f"not an http(s) URL: {url!r}", source=source, field_name=name)
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:
+        raise ConfigError(
+            path, f"port out of range (1-65535) in {url!r}", source=source, field_name=name
+        ) from None
     for pattern in FORBIDDEN_URL_PATTERNS:
         if re.search(pattern, url):
             raise ConfigError(
@@ -428,8 +460,13 @@ def _check_source(src: Source, path: Path) -> None:
                 field_name="wait_for",
             ) from None
     pol = src.politeness
-    if pol.delay is not None and pol.delay < 0:
-        raise ConfigError(path, "must not be negative", source=sid, field_name="politeness.delay")
+    if pol.delay is not None and not 0 <= pol.delay <= MAX_DELAY:
+        raise ConfigError(
+            path,
+            f"must be between 0 and {MAX_DELAY:g} seconds, not {pol.delay!r}",
+            source=sid,
+            field_name="politeness.delay",
+        )
     if pol.concurrency is not None and not 1 <= pol.concurrency <= 8:
         raise ConfigError(
             path, "must be between 1 and 8", source=sid, field_name="politeness.concurrency"
@@ -438,19 +475,24 @@ def _check_source(src: Source, path: Path) -> None:
 
 def _check_crawl(crawl: CrawlSettings, path: Path) -> None:
     checks = [
-        ("download_delay", crawl.download_delay >= 0, "must not be negative"),
+        (
+            "download_delay",
+            0 <= crawl.download_delay <= MAX_DELAY,
+            f"must be between 0 and {MAX_DELAY:g} seconds",
+        ),
         (
             "concurrency_per_domain",
             1 <= crawl.concurrency_per_domain <= 8,
             "must be between 1 and 8",
         ),
-        ("timeout", crawl.timeout > 0, "must be positive"),
-        ("max_size_mb", crawl.max_size_mb > 0, "must be positive"),
-        ("retry_times", crawl.retry_times >= 0, "must not be negative"),
-        ("retry_backoff", crawl.retry_backoff >= 0, "must not be negative"),
+        ("timeout", 1 <= crawl.timeout <= 600, "must be between 1 and 600 seconds"),
+        ("max_size_mb", 0 < crawl.max_size_mb <= 1024, "must be more than 0 and at most 1024"),
+        ("retry_times", 0 <= crawl.retry_times <= 10, "must be between 0 and 10"),
+        ("retry_backoff", 0 <= crawl.retry_backoff <= 300, "must be between 0 and 300 seconds"),
         ("workers", 0 <= crawl.workers <= 16, "must be between 0 and 16"),
         ("user_agent", bool(crawl.user_agent.strip()), "must not be empty"),
     ]
     for name, ok, message in checks:
         if not ok:
-            raise ConfigError(path, message, field_name=f"crawl.{name}")
+            value = getattr(crawl, name)
+            raise ConfigError(path, f"{message}, not {value!r}", field_name=f"crawl.{name}")

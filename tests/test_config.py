@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -136,10 +137,60 @@ def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
     assert "line 1" in str(error)
 
 
-def test_crawl_settings_are_checked(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("download_delay = -1", "field 'crawl.download_delay': must be between 0 and 600 seconds"),
+        (
+            "download_delay = inf",
+            "crawl.download_delay': must be between 0 and 600 seconds, not inf",
+        ),
+        ("download_delay = 1e9", "crawl.download_delay': must be between 0 and 600"),
+        ("download_delay = nan", "crawl.download_delay': must be between 0 and 600"),
+        ("max_size_mb = inf", "crawl.max_size_mb': must be more than 0 and at most 1024"),
+        ("max_size_mb = 0", "crawl.max_size_mb': must be more than 0"),
+        ("timeout = 0", "crawl.timeout': must be between 1 and 600 seconds"),
+        ("retry_times = 1000", "crawl.retry_times': must be between 0 and 10"),
+        ("retry_backoff = -inf", "crawl.retry_backoff': must be between 0 and 300"),
+        ("concurrency_per_domain = 64", "crawl.concurrency_per_domain': must be between 1 and 8"),
+    ],
+)
+def test_crawl_settings_are_range_checked(tmp_path: Path, setting: str, words: str) -> None:
     write(tmp_path, VALID)
-    write(tmp_path, "[crawl]\ndownload_delay = -1\n", "config.toml")
-    with pytest.raises(ConfigError, match=r"config.toml: field 'crawl.download_delay': must not"):
+    write(tmp_path, f"[crawl]\n{setting}\n", "config.toml")
+    with pytest.raises(ConfigError, match=re.escape(words)) as err:
+        load_config(tmp_path)
+    assert str(err.value).startswith(str(tmp_path / "config.toml"))
+
+
+@pytest.mark.parametrize(
+    ("snippet", "words"),
+    [
+        ('url = "http://example.com:99999/x"', "field 'url': port out of range (1-65535)"),
+        ("[source.politeness]\ndelay = inf", "field 'politeness.delay': must be between 0 and 600"),
+        ("[source.politeness]\ndelay = 1e9", "field 'politeness.delay': must be between 0 and 600"),
+    ],
+)
+def test_source_values_are_range_checked(tmp_path: Path, snippet: str, words: str) -> None:
+    toml = '[[source]]\nid = "p"\nkind = "page"\n'
+    toml += snippet if snippet.startswith("url") else f'url = "https://example.com/"\n{snippet}'
+    write(tmp_path, toml)
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_config(tmp_path)
+
+
+def test_a_sources_file_saved_as_gbk_is_read_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    toml = '[[source]]\nid = "gs"\nkind = "page"\nname = "亚马逊全球开店公告"\nurl = "https://gs.amazon.cn/news"\n'
+    (tmp_path / "sources.toml").write_bytes(toml.encode("gbk"))
+    assert load_config(tmp_path).sources[0].name == "亚马逊全球开店公告"
+    assert "not UTF-8; read it as GB18030" in caplog.text
+
+
+def test_a_file_in_another_encoding_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "sources.toml").write_bytes(b'[[source]]\nid = "p"\nname = "caf\xe9"\n')
+    with pytest.raises(ConfigError, match=r"sources.toml: not UTF-8 \(at byte \d+\)"):
         load_config(tmp_path)
 
 
