@@ -83,6 +83,8 @@ def test_a_crawl_killed_mid_run_leaves_a_sound_file_and_the_next_run_completes(
         " FROM documents d JOIN versions v ON v.document_id = d.id"
     ).fetchone()
     assert per_doc == (SLOW_ITEMS, SLOW_ITEMS, SLOW_ITEMS)  # nothing lost, nothing twice
+    # the killed first crawl did not end the baseline: the rest of the archive is not news
+    assert con.execute("SELECT COUNT(*) FROM changes WHERE baseline = 0").fetchone() == (0,)
     statuses = dict(con.execute("SELECT id, status FROM runs"))
     assert statuses == {1: "interrupted", 2: "finished"}
 

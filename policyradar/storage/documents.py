@@ -117,13 +117,8 @@ class DocumentsMixin(RunsMixin):
                     doc_id,
                 ),
             )
-            in_baseline = (
-                kind == ChangeKind.NEW
-                and self._one(
-                    "SELECT 1 FROM run_sources WHERE run_id = ? AND source_id = ? AND baseline = 1",
-                    (run_id, snap.source_id),
-                )
-                is not None
+            in_baseline = kind == ChangeKind.NEW and self._in_baseline(
+                run_id, snap.source_id, snap.url
             )
             cur = conn.execute(
                 "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"

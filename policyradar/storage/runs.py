@@ -37,15 +37,37 @@ class RunsMixin(StorageBase):
     def _open_run_source(
         self, conn: sqlite3.Connection, run_id: int, source_id: str, *, baseline: bool
     ) -> None:
+        # A source's baseline is what its first *completed* crawl sees: a killed or failed
+        # first crawl leaves the next one a baseline run too, not a flood of "new" documents.
         fresh = (
             baseline
-            and self._one("SELECT 1 FROM documents WHERE source_id = ? LIMIT 1", (source_id,))
+            and self._one(
+                "SELECT 1 FROM run_sources rs JOIN runs r ON r.id = rs.run_id"
+                " WHERE rs.source_id = ? AND r.status = 'finished'"
+                " AND COALESCE(rs.outcome, '') != 'error' LIMIT 1",
+                (source_id,),
+            )
             is None
         )
         conn.execute(
             "INSERT OR IGNORE INTO run_sources (run_id, source_id, baseline) VALUES (?, ?, ?)",
             (run_id, source_id, int(fresh)),
         )
+
+    def _in_baseline(self, run_id: int, source_id: str, url: str) -> bool:
+        """Whether a new document of ``url`` is part of its source's baseline, not news.
+
+        It is when this run is the source's baseline run, or when a baseline run already saw the
+        document (listed it, but its own fetch failed: the failure is recorded as an event).
+        """
+        row = self._one(
+            "SELECT 1 FROM run_sources WHERE run_id = ? AND source_id = ? AND baseline = 1"
+            " UNION ALL SELECT 1 FROM events e JOIN run_sources rs"
+            " ON rs.run_id = e.run_id AND rs.source_id = e.source_id"
+            " WHERE e.source_id = ? AND e.url = ? AND rs.baseline = 1 LIMIT 1",
+            (run_id, source_id, source_id, url),
+        )
+        return row is not None
 
     def finish_run(self, run_id: int) -> list[RunSource]:
         with self._tx() as conn:
