@@ -1,0 +1,268 @@
+"""Classification of real seller news: the labelled corpus in tests/corpus/news/ (issue 15).
+
+Every item is a real headline or article (title and a verbatim excerpt) with its origin, labelled
+by hand for main category, kind (rule / notice / news / promo), expected urgency and effective
+dates (tests/corpus/news/README.md gives the rules). Each item is classified as a new change
+(title + text as added text, published_at as its date) and the numbers are printed for the tuning
+part and the held-back part separately. The held-back part is fixed by `is_held_back` (an item is
+held back when the last hex digit of sha1(id) is 0-5) and nobody tunes on it: the report prints
+the misses of the tuning part only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policyradar.tagging import ChangeText, Classifier, Tags
+
+CORPUS_DIR = Path(__file__).parent / "corpus" / "news"
+KINDS = ("rule", "notice", "news", "promo")
+URGENCIES = ("high", "medium", "low")
+LANGUAGES = ("zh", "zh-TW", "en", "de", "ja")
+MIN_ITEMS = 300
+HELD_BACK_DIGITS = "012345"  # last hex digit of sha1(id): 6 of 16, 37.5 % of the items
+# issue 15, "What to deliver" item 5: targets on the held-back part
+TARGETS = {
+    "category": 0.90,  # top category right, at least
+    "news_high": 0.05,  # ordinary news marked high, at most
+    "rule_high_medium": 0.98,  # rule changes marked high or medium, at least
+    "promo_recall": 0.90,  # ads / events / sponsored pieces flagged as promotions, at least
+    "rule_promo": 0.02,  # rule changes flagged as promotions, at most
+    "dates": 0.95,  # effective dates exactly right, at least
+}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+
+
+def is_held_back(item_id: str) -> bool:
+    """The fixed split: held back when the last hex digit of sha1(id) is 0-5 (37.5 %)."""
+    return hashlib.sha1(item_id.encode("utf-8")).hexdigest()[-1] in HELD_BACK_DIGITS
+
+
+def load_corpus(directory: Path = CORPUS_DIR) -> list[dict[str, Any]]:
+    """Every [[item]] of every *.toml file, with its file's [defaults] filled in."""
+    items: list[dict[str, Any]] = []
+    for path in sorted(directory.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        defaults = data.get("defaults", {})
+        for raw in data.get("item", []):
+            items.append({**defaults, **raw, "file": path.name})
+    return items
+
+
+ITEMS = load_corpus()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: dict[str, Any]
+    tags: Tags
+
+    @property
+    def category_ok(self) -> bool:
+        return self.tags.categories[0] == self.item["categories"][0]
+
+    @property
+    def dates_ok(self) -> bool:
+        return list(self.tags.effective_dates) == sorted(self.item["effective_dates"])
+
+    def misses(self) -> list[tuple[int, str]]:
+        """(severity, description) of every way this outcome differs from the labels."""
+        item, tags, kind = self.item, self.tags, self.item["kind"]
+        found: list[tuple[int, str]] = []
+        if kind == "rule" and tags.urgency == "low":
+            found.append((3, "rule marked low"))
+        if kind == "rule" and tags.is_promo:
+            found.append((3, "rule marked promo"))
+        if kind == "news" and tags.urgency == "high":
+            found.append((3, "news marked high"))
+        if kind == "promo" and not tags.is_promo:
+            found.append((2, "promo missed"))
+        if not self.category_ok:
+            found.append((1, f"category {list(tags.categories)}, want {item['categories']}"))
+        if not self.dates_ok:
+            found.append((1, f"dates {list(tags.effective_dates)}, want {item['effective_dates']}"))
+        return found
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The issue-15 numbers for one part of the corpus (None: no item to measure)."""
+
+    items: int
+    category: float | None
+    news_high: float | None
+    rule_high_medium: float | None
+    promo_recall: float | None
+    rule_promo: float | None
+    dates: float | None
+    dates_expected: float | None
+
+
+def _share(hits: list[bool]) -> float | None:
+    return sum(hits) / len(hits) if hits else None
+
+
+def score(outcomes: list[Outcome]) -> Scores:
+    def of(kind: str) -> list[Outcome]:
+        return [o for o in outcomes if o.item["kind"] == kind]
+
+    dated = [o for o in outcomes if o.item["effective_dates"]]
+    return Scores(
+        items=len(outcomes),
+        category=_share([o.category_ok for o in outcomes]),
+        news_high=_share([o.tags.urgency == "high" for o in of("news")]),
+        rule_high_medium=_share([o.tags.urgency in ("high", "medium") for o in of("rule")]),
+        promo_recall=_share([o.tags.is_promo for o in of("promo")]),
+        rule_promo=_share([o.tags.is_promo for o in of("rule")]),
+        dates=_share([o.dates_ok for o in outcomes]),
+        dates_expected=_share([o.dates_ok for o in dated]),
+    )
+
+
+def _change(item: dict[str, Any]) -> ChangeText:
+    published = datetime.fromisoformat(item["published_at"]).replace(tzinfo=UTC)
+    return ChangeText(
+        kind="new",
+        title=item["title"],
+        added=item.get("text", ""),
+        removed="",
+        published_at=published,
+        language=item["language"],
+    )
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.load()
+
+
+@pytest.fixture(scope="module")
+def outcomes(classifier: Classifier) -> dict[str, list[Outcome]]:
+    parts: dict[str, list[Outcome]] = {"tuning": [], "held-back": []}
+    for item in ITEMS:
+        part = "held-back" if is_held_back(item["id"]) else "tuning"
+        parts[part].append(Outcome(item, classifier.classify(_change(item))))
+    return parts
+
+
+# -- the corpus --------------------------------------------------------------------------------
+
+
+def test_corpus_is_large_bilingual_and_unique() -> None:
+    assert len(ITEMS) >= MIN_ITEMS
+    ids = [item["id"] for item in ITEMS]
+    assert len(set(ids)) == len(ids), sorted({i for i in ids if ids.count(i) > 1})
+    languages = {item["language"] for item in ITEMS}
+    assert {"zh", "en"} <= languages <= set(LANGUAGES)
+    for language in ("zh", "en"):
+        assert sum(item["language"].startswith(language) for item in ITEMS) >= 100, language
+    assert {item["kind"] for item in ITEMS} == set(KINDS)
+
+
+def test_every_item_is_cited_and_labelled_validly(classifier: Classifier) -> None:
+    known = set(classifier.categories.ids)
+    for item in ITEMS:
+        where = f"{item['file']}: {item['id']}"
+        assert _ID.match(item["id"]), where
+        assert item["title"] or item.get("text"), f"{where}: neither title nor text"
+        assert isinstance(item.get("text", ""), str), where
+        assert item.get("source"), f"{where}: no source"
+        cited_by_repo = all(item.get(key) for key in ("repo", "path", "commit"))
+        assert item.get("url", "").startswith("http") or cited_by_repo, f"{where}: no origin"
+        if "commit" in item:
+            assert re.fullmatch(r"[0-9a-f]{40}", item["commit"]), where
+        date.fromisoformat(item["published_at"])
+        assert item["categories"], where
+        assert set(item["categories"]) <= known, where
+        assert len(set(item["categories"])) == len(item["categories"]), where
+        assert item["kind"] in KINDS, where
+        assert item["urgency"] in URGENCIES, where
+        for day in item["effective_dates"]:
+            assert date.fromisoformat(day).isoformat() == day, where
+        if item["kind"] == "rule":
+            assert item["urgency"] == "high", f"{where}: a rule to act on is high"
+        if item["kind"] in ("news", "promo"):
+            assert item["urgency"] == "low", f"{where}: news and promotions are low"
+        if item["kind"] == "promo":
+            assert item["categories"] == ["other"], f"{where}: promotions are labelled other"
+            assert item["effective_dates"] == [], f"{where}: an offer is no rule taking effect"
+
+
+def test_held_back_part_is_at_least_a_third() -> None:
+    held = [item for item in ITEMS if is_held_back(item["id"])]
+    assert len(held) * 3 >= len(ITEMS)
+    assert len(held) < len(ITEMS)  # something is left to tune on
+    for kind in KINDS:
+        assert any(item["kind"] == kind for item in held), kind
+    assert is_held_back("a") == (hashlib.sha1(b"a").hexdigest()[-1] in "012345")
+
+
+# -- accuracy ----------------------------------------------------------------------------------
+
+
+def _row(name: str, value: float | None, target: str) -> str:
+    shown = "   n/a" if value is None else f"{value:6.1%}"
+    return f"  {name:<44}{shown}   (target {target})"
+
+
+def _report(part: str, scores: Scores) -> list[str]:
+    return [
+        f"{part}: {scores.items} items",
+        _row("top category right", scores.category, ">= 90%"),
+        _row("ordinary news marked high", scores.news_high, "<= 5%"),
+        _row("rule changes marked high or medium", scores.rule_high_medium, ">= 98%"),
+        _row("ads/events/sponsored flagged (is_promo)", scores.promo_recall, ">= 90%"),
+        _row("rule changes flagged as promo", scores.rule_promo, "<= 2%"),
+        _row("effective dates exact (all items)", scores.dates, ">= 95%"),
+        _row("effective dates exact (items with a date)", scores.dates_expected, "-"),
+    ]
+
+
+def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
+    """Prints the numbers of both parts and the misses of the tuning part (never held-back)."""
+    lines = ["", "promo flag: Tags.is_promo (a promotion is also labelled 'other', low)"]
+    for part in ("tuning", "held-back"):
+        scores = score(outcomes[part])
+        lines += _report(part, scores)
+        assert scores.items, part
+        assert not [name for name in TARGETS if getattr(scores, name) is None], part
+    ranked = sorted(
+        ((sum(s for s, _ in o.misses()), o) for o in outcomes["tuning"] if o.misses()),
+        key=lambda pair: (-pair[0], pair[1].item["id"]),
+    )
+    lines.append(f"tuning misses, worst first ({len(ranked)} items):")
+    for weight, o in ranked:
+        what = "; ".join(text for _, text in o.misses())
+        lines.append(
+            f"  [{weight}] {o.item['id']} ({o.item['kind']}, urgency {o.tags.urgency}): {what}"
+        )
+    print("\n".join(lines))
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 15 item 5 targets: the classifier is tuned on the tuning part afterwards",
+)
+def test_held_back_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]]) -> None:
+    scores = score(outcomes["held-back"])
+    failed = [
+        f"{name} {getattr(scores, name)} vs target {target}"
+        for name, target in TARGETS.items()
+        if not _meets(name, getattr(scores, name), target)
+    ]
+    assert not failed, failed
+
+
+def _meets(name: str, value: float | None, target: float) -> bool:
+    """Whether one number reaches its target ("news_high" and "rule_promo" are ceilings)."""
+    if value is None:
+        return False
+    return value <= target if name in ("news_high", "rule_promo") else value >= target
