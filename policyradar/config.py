@@ -65,6 +65,11 @@ def _help(text: str, default: Any = MISSING, **kw: Any) -> Any:
     return field(default=default, metadata={"help": text}, **kw)
 
 
+def _css_list(text: str) -> Any:
+    """A field of CSS selectors: TOML gives one string or a list of them."""
+    return field(default=(), metadata={"help": text, "one_or_many": True})
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Selectors:
     item: str | None = _help("CSS selector of one entry on a list page (listing)", None)
@@ -73,8 +78,13 @@ class Selectors:
     date: str | None = _help(
         "CSS selector of the publish date (ISO `datetime` attribute or text)", None
     )
-    body: str | None = _help(
-        "CSS selector of the main text; without it a main-text extractor runs", None
+    body: tuple[str, ...] = _css_list(
+        "CSS selector of the main text, or a list of them read in the given order; without it a"
+        " main-text extractor runs"
+    )
+    remove: tuple[str, ...] = _css_list(
+        "CSS selectors of parts deleted before anything is read (cookie banners, share bars,"
+        " related links); a string or a list"
     )
 
 
@@ -328,6 +338,8 @@ def _build(cls: type, data: Any, path: Path, source: str | None, prefix: str | N
                 raise ConfigError(path, "missing required key", source=source, field_name=full)
             continue
         raw = data[name]
+        if f.metadata.get("one_or_many") and isinstance(raw, str):
+            raw = [raw]
         if name in _NESTED and cls is Source:
             values[name] = _build(_NESTED[name], raw, path, source, name)
         else:
@@ -395,6 +407,33 @@ def _check_regexes(patterns: tuple[str, ...], path: Path, source: str, name: str
             ) from None
 
 
+def _check_selectors(selectors: Selectors, path: Path, source: str) -> Any:
+    """Every selector must parse; an empty one (``body = []`` is fine, ``""`` is not) is refused.
+
+    Returns the translator, for the source's other selectors.
+    """
+    from parsel.csstranslator import HTMLTranslator  # imported here: only validation needs it
+
+    translator = HTMLTranslator()
+    for f in fields(Selectors):
+        value = getattr(selectors, f.name)
+        for css in (value,) if isinstance(value, str) or value is None else value:
+            if css is not None:
+                _check_css(translator, css, path, source, f"selectors.{f.name}")
+    return translator
+
+
+def _check_css(translator: Any, css: str, path: Path, source: str, name: str) -> None:
+    if not css.strip():
+        raise ConfigError(path, "empty CSS selector", source=source, field_name=name)
+    try:
+        translator.css_to_xpath(css)
+    except Exception as exc:  # cssselect raises several types for bad selectors
+        raise ConfigError(
+            path, f"CSS selector {css!r} does not parse: {exc}", source=source, field_name=name
+        ) from None
+
+
 def _check_source(src: Source, path: Path) -> None:
     sid = src.id
     if not _ID_RE.match(sid):
@@ -412,22 +451,7 @@ def _check_source(src: Source, path: Path) -> None:
         raise ConfigError(path, "missing required key (or 'urls')", source=sid, field_name="url")
     for url in src.entry_urls:
         _check_url(url, path, sid, "url" if src.url else "urls")
-    from parsel.csstranslator import HTMLTranslator  # imported here: only validation needs it
-
-    translator = HTMLTranslator()
-    for f in fields(Selectors):
-        css = getattr(src.selectors, f.name)
-        if css is None:
-            continue
-        try:
-            translator.css_to_xpath(css)
-        except Exception as exc:  # cssselect raises several types for bad selectors
-            raise ConfigError(
-                path,
-                f"CSS selector {css!r} does not parse: {exc}",
-                source=sid,
-                field_name=f"selectors.{f.name}",
-            ) from None
+    translator = _check_selectors(src.selectors, path, sid)
     for name in ("exclude_title", "exclude_url", "title_strip"):
         _check_regexes(getattr(src.filters, name), path, sid, f"filters.{name}")
     if src.filters.max_id_gap is not None and src.filters.max_id_gap < 1:
@@ -450,15 +474,7 @@ def _check_source(src: Source, path: Path) -> None:
                 source=sid,
                 field_name="wait_for",
             )
-        try:
-            translator.css_to_xpath(src.wait_for)
-        except Exception as exc:  # cssselect raises several types for bad selectors
-            raise ConfigError(
-                path,
-                f"CSS selector {src.wait_for!r} does not parse: {exc}",
-                source=sid,
-                field_name="wait_for",
-            ) from None
+        _check_css(translator, src.wait_for, path, sid, "wait_for")
     pol = src.politeness
     if pol.delay is not None and not 0 <= pol.delay <= MAX_DELAY:
         raise ConfigError(

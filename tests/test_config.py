@@ -46,6 +46,13 @@ def test_a_valid_source_loads_with_defaults(tmp_path: Path) -> None:
     )
 
 
+def test_body_and_remove_take_one_selector_or_a_list(tmp_path: Path) -> None:
+    write(tmp_path, VALID + "[source.selectors]\nbody = '#a'\nremove = ['.x', '.y']\n")
+    (source,) = load_home(tmp_path).sources
+    assert source.selectors.body == ("#a",)
+    assert source.selectors.remove == (".x", ".y")
+
+
 ERRORS = [
     ("unknown kind", VALID.replace('"page"', '"pagee"'), "kind", "unknown kind 'pagee'"),
     ("missing kind", VALID.replace('kind = "page"\n', ""), "kind", "missing required key"),
@@ -69,6 +76,13 @@ ERRORS = [
         "selectors.body",
         "does not parse",
     ),
+    (
+        "bad remove selector",
+        VALID + "[source.selectors]\nremove = ['.ok', 'div[[oops']\n",
+        "selectors.remove",
+        "does not parse",
+    ),
+    ("empty body", VALID + '[source.selectors]\nbody = [""]\n', "selectors.body", "empty CSS"),
     (
         "unknown nested key",
         VALID + "[source.selectors]\nbodyy = 'p'\n",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from policyradar.text.extraction import SelectorMissError, html_to_text, main_text
+from policyradar.text.pagetext import Page, page_text
 
 HTML = Path(__file__).parent / "fixtures" / "html"
 
@@ -183,3 +184,184 @@ def test_empty_page_gives_empty_text() -> None:
 )
 def test_html_to_text(html: str, expected: str) -> None:
     assert html_to_text(html) == expected
+
+
+# -- lists, tables, definition lists: the structure a policy page's substance lives in ----------
+
+ARTICLE = (
+    "<html><body><nav><a href='/'>Home</a></nav><main>{}</main><footer>© Co</footer></body></html>"
+)
+PARAGRAPH = "<p>{} explains what sellers must do before the change takes effect in the store.</p>"
+
+
+def page(*parts: str) -> str:
+    """A page whose main element holds a paragraph before and after ``parts``."""
+    return ARTICLE.format(PARAGRAPH.format("This notice") + "".join(parts) + PARAGRAPH.format("It"))
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        pytest.param(
+            "<ul><li>Outer one<ul><li>Inner A</li><li>Inner B<ol><li>Deep</li></ol></li></ul></li>"
+            "<li>Outer two</li></ul>",
+            ["- Outer one", "- - Inner A", "- - Inner B", "- - - Deep", "- Outer two"],
+            id="nested lists keep their level",
+        ),
+        pytest.param(
+            "<ol><li><p>First paragraph of item</p><p>its second paragraph</p></li>"
+            "<li>Next</li></ol>",
+            ["- First paragraph of item", "its second paragraph", "- Next"],
+            id="the marker goes on the item's first line",
+        ),
+        pytest.param(
+            "<dl><dt>Fulfillment fee</dt><dd>A per-unit fee.</dd><dt>Storage fee</dt>"
+            "<dd>A monthly fee.</dd></dl>",
+            ["Fulfillment fee", "A per-unit fee.", "Storage fee", "A monthly fee."],
+            id="definition list",
+        ),
+        pytest.param(
+            "<table><caption>Fees</caption><thead><tr><th>Tier</th><th>Weight</th><th>Fee</th></tr>"
+            "</thead><tbody><tr><td>Small</td><td>4 oz</td><td>$3.22</td></tr></tbody></table>",
+            ["Fees", "Tier | Weight | Fee", "Small | 4 oz | $3.22"],
+            id="header row and caption kept",
+        ),
+        pytest.param(
+            "<table><tr><td rowspan='2'>Clothing</td><td>up to $15</td><td>5%</td></tr>"
+            "<tr><td>above $15</td><td>17%</td></tr><tr><td colspan='2'>Other</td><td>15%</td></tr>"
+            "</table>",
+            ["Clothing | up to $15 | 5%", "| above $15 | 17%", "Other | | 15%"],
+            id="spanned columns stay aligned",
+        ),
+        pytest.param(
+            "<table><tr><td>Purposes</td><td><ul><li>Ads</li><li>Analytics</li></ul>Opt out<br>"
+            "any time</td></tr></table>",
+            ["Purposes | - Ads - Analytics Opt out any time"],
+            id="a row is one line whatever its cells hold",
+        ),
+        pytest.param(
+            "<table><tr><td><h2>Layout</h2><p>Column text one.</p></td><td><p>Column two.</p>"
+            "</td></tr></table>",
+            ["Layout", "Column text one.", "Column two."],
+            id="a layout table reads as blocks",
+        ),
+        pytest.param(
+            "<ul><li><a href='/r/1'>2024 DSA Assurance Report</a></li>"
+            "<li><a href='/r/2'>2025 DSA Assurance Report</a></li></ul>",
+            ["- 2024 DSA Assurance Report", "- 2025 DSA Assurance Report"],
+            id="a list of links is content too",
+        ),
+    ],
+)
+def test_structure_is_kept_with_and_without_a_selector(html: str, expected: list[str]) -> None:
+    """The located main text and the selected one read the same, in document order."""
+    whole = [
+        "This notice explains what sellers must do before the change takes effect in the store.",
+        *expected,
+        "It explains what sellers must do before the change takes effect in the store.",
+    ]
+    assert main_text(page(html)).splitlines() == whole
+    assert main_text(page(html), selector="main").splitlines() == whole
+
+
+def test_remove_deletes_parts_before_the_body_is_read() -> None:
+    html = page(
+        "<div class='promo'>Join our seller summit</div>", "<p id='updated'>Updated today</p>"
+    )
+    text = main_text(html, selector="main", remove=[".promo", "#updated"])
+    assert "summit" not in text
+    assert "Updated today" not in text
+    assert main_text(html, remove=[".promo"]).count("explains") == 2
+
+
+def test_several_body_selectors_read_in_the_given_order_without_repeats() -> None:
+    html = page(
+        "<h2 class='t'>Title</h2>", "<div class='b'><p>Body</p><h2 class='t'>Inner</h2></div>"
+    )
+    text = main_text(html, selector=[".b", ".t"])
+    assert text.splitlines() == ["Body", "Inner", "Title"]
+
+
+def test_selectors_that_all_miss_name_themselves() -> None:
+    with pytest.raises(SelectorMissError, match=r"\.a, \.b"):
+        main_text(page(), selector=[".a", ".b"])
+    assert main_text(page(), selector=[".a", "main"]).startswith("This notice")
+
+
+@pytest.mark.parametrize(
+    ("part", "words", "kept"),
+    [
+        pytest.param(
+            "<div id='cookieNoticeBox'><p>We use cookies. Accept all?</p></div>",
+            "Accept all?",
+            False,
+            id="camelCase cookie banner",
+        ),
+        pytest.param(
+            "<div role='dialog' aria-modal='true'><p>Subscribe to our newsletter now</p></div>",
+            "Subscribe",
+            False,
+            id="modal dialog",
+        ),
+        pytest.param(
+            "<h2 id='cookies'>Cookies</h2>", "Cookies", True, id="a heading named cookies"
+        ),
+        pytest.param(
+            "<section id='sharing'><p>We share data with carriers.</p></section>"
+            "<a href='#sharing'>Sharing</a>",
+            "We share data with carriers.",
+            True,
+            id="a section the page links to",
+        ),
+    ],
+)
+def test_boilerplate_names_spare_the_policy_s_own_sections(
+    part: str, words: str, kept: bool
+) -> None:
+    assert (words in main_text(page(part), selector="main")) is kept
+
+
+def test_a_boilerplate_named_wrapper_holding_the_text_is_the_text() -> None:
+    html = ARTICLE.format(
+        "<div class='site-content-with-sidebar'>"
+        + PARAGRAPH.format("The policy") * 3
+        + "</div><div class='sidebar'><p>Sign up</p></div>"
+    )
+    text = main_text(html, selector="main")
+    assert text.count("The policy explains") == 3
+    assert "Sign up" not in text
+
+
+def test_page_text_applies_the_source_s_remove_and_body_selectors() -> None:
+    html = page("<div class='share-this'>Share</div><p class='x'>Extra line of text.</p>")
+    result = page_text(
+        Page(
+            html=html,
+            text="",
+            title="Notice",
+            url="https://example.com/n",
+            selector=("main p.x", "main"),
+            remove=(".x",),
+        )
+    )
+    assert result.anomaly is None
+    assert "Extra line" not in result.text
+    assert "Share" not in result.text
+    assert result.text.startswith("This notice explains")
+
+
+def test_short_blocks_beside_the_located_text_stay_out() -> None:
+    """The title, meta line and tags around an article's text are not read with it (a block
+    beside the located text joins it only when substantial: tests/corpus/pages/amazon-dsa-reports
+    is the case of a list of reports trafilatura deletes)."""
+    html = ARTICLE.format(
+        "<article><h1>FBA fee update</h1><div class='meta'>2026-06-01 阅读 6825</div>"
+        "<div class='article-content'>"
+        + "".join(PARAGRAPH.format(f"Part {n}") for n in range(3))
+        + "</div><div class='article-tags'><a href='/t/1'>EPR</a> <a href='/t/2'>FBA</a></div>"
+        "</article>"
+    )
+    assert main_text(html).splitlines() == [
+        f"Part {n} explains what sellers must do before the change takes effect in the store."
+        for n in range(3)
+    ]

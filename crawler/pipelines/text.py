@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 class TextPipeline:
     def __init__(self, config: Config, workers: int = 0) -> None:
         self.selectors = {s.id: s.selectors.body for s in config.sources}
+        self.remove = {s.id: s.selectors.remove for s in config.sources}
         self.ignore = {s.id: tuple(s.ignore) for s in config.sources}
         self.workers = workers
 
@@ -44,6 +45,7 @@ class TextPipeline:
             url=item.url,
             final_url=item.final_url,
             selector=self.selectors.get(item.source_id),
+            remove=self.remove.get(item.source_id, ()),
             ignore=self.ignore.get(item.source_id, ()),
             previous_length=previous.length if current else None,
         )

@@ -23,7 +23,8 @@ class Page:
     title: str
     url: str
     final_url: str = ""
-    selector: str | None = None  # the source's body selector; None: trafilatura
+    selector: str | tuple[str, ...] | None = None  # the source's body selectors; none: trafilatura
+    remove: tuple[str, ...] = ()  # the source's remove selectors: parts deleted before reading
     ignore: tuple[str, ...] = ()  # the source's own volatile-text patterns
     previous_length: int | None = None  # meaningful length of the stored version
 
@@ -46,7 +47,12 @@ def page_text(page: Page) -> PageText:
     try:
         text = page.text
         if page.html:
-            text = main_text(page.html, selector=page.selector, url=page.final_url or page.url)
+            text = main_text(
+                page.html,
+                selector=page.selector,
+                remove=page.remove,
+                url=page.final_url or page.url,
+            )
     except SelectorMissError as exc:  # say why when the page is a captcha or a login wall
         reason = detect_anomaly(
             text=html_to_text(page.html), title=page.title, final_url=page.final_url
