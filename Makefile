@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test wheel lint format clean chromium bench
+.PHONY: install demo test wheel lint format clean chromium bench soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/pytest -q
+
+# The long fault runs (tests/test_faults.py's 40-round plan); `make test` runs the short one.
+soak: $(STAMP)
+	POLICYRADAR_SOAK=1 $(BIN)/pytest -q tests/test_faults.py
 
 # dist/policyradar-*.whl, offline with the .venv's setuptools; built in a temporary copy of pyproject's
 # package-dir folders so no build/ or egg-info is left here. `pip install dist/*.whl` anywhere.

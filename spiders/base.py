@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -16,6 +17,8 @@ from policyradar.config import SOURCES_FILE, ConfigError
 from policyradar.crawler.context import CrawlContext
 from policyradar.crawler.failures import describe_failure
 from policyradar.records import FetchFailure, Snapshot
+from policyradar.text.charset import redecode
+from policyradar.text.guard import garbled
 from policyradar.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -41,6 +44,8 @@ BROWSER_ARGS = [
     "--disable-sync",
 ]
 BROWSER_SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
+
+logger = logging.getLogger(__name__)
 
 
 class UnknownSourceError(ValueError):
@@ -143,7 +148,7 @@ class SourceSpider(Spider):
         """The source's entry point: its failure fails the whole source for this run."""
         return Request(
             url,
-            callback=self.parse_index,
+            callback=self._parse_index,
             errback=self.on_error,
             dont_filter=True,
             cb_kwargs={"source": source},
@@ -175,7 +180,7 @@ class SourceSpider(Spider):
             "document_url": document_url or canonical_url(url),
             "handle_httpstatus_list": DOCUMENT_STATUSES,
         }
-        callback = self.parse_document
+        callback = self._parse_document
         render = self.render_meta(source, entry=index)
         if render and self._has_validators(meta["document_url"]):
             meta["render_meta"] = render
@@ -200,7 +205,7 @@ class SourceSpider(Spider):
         meta = response.meta
         yield Request(
             meta["document_url"],
-            callback=self.parse_document,
+            callback=self._parse_document,
             errback=self.on_error,
             dont_filter=True,
             cb_kwargs={"source": source, **cb_kwargs},
@@ -237,6 +242,12 @@ class SourceSpider(Spider):
                 PageMethod("wait_for_selector", wait_for, timeout=self.wait_timeout_ms)
             ]
         return meta
+
+    def _parse_index(self, response: Response, **kwargs: Any) -> Any:
+        return self.parse_index(decoded(response), **kwargs)
+
+    def _parse_document(self, response: Response, **kwargs: Any) -> Any:
+        return self.parse_document(decoded(response), **kwargs)
 
     def parse_index(self, response: Response, source: Source) -> Any:
         raise NotImplementedError
@@ -300,6 +311,27 @@ class SourceSpider(Spider):
             published_at=published_at,
             body_hash=digest,
         )
+
+
+def decoded(response: Response) -> Response:
+    """``response`` read in the charset its bytes are really in, when its label gives garbage.
+
+    A GBK page served as ``charset=utf-8`` (or UTF-8 served as GBK or Latin-1) decodes to
+    replacement characters or mojibake; the page's own ``<meta charset>``, a byte-order mark and
+    charset-normalizer's detection are tried in turn, and the first that reads cleanly wins.
+    When none does (random bytes, a truncated binary) the response is left as it is and the
+    guard records the garbled text as an anomaly, never a version.
+    """
+    if response.status != 200 or not isinstance(response, TextResponse):
+        return response
+    if not garbled(response.text):
+        return response
+    found = redecode(response.body, response.encoding, accept=lambda text: not garbled(text))
+    if found is None:
+        logger.info("%s: garbled as %s and in every charset tried", response.url, response.encoding)
+        return response
+    logger.info("%s: labelled %s but read as %s", response.url, response.encoding, found[0])
+    return response.replace(encoding=found[0])
 
 
 def renders(source: Source) -> bool:

@@ -1,7 +1,9 @@
 """Diffs a document against its stored version: new, changed, or (whitespace only) unchanged.
 
-The diff of two long texts is CPU work: it runs in a worker process (see
-`policyradar.crawler.offload`).
+Before diffing, the fetched text is read against the stored one: an error shell that replaced
+the page (new error wording, little of the old text, much shorter; `policyradar.text.guard.
+unlike_previous`) is an anomaly, never a change. The diff of two long texts is CPU work: it runs
+in a worker process (see `policyradar.crawler.offload`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from policyradar.crawler.context import CrawlContext
 from policyradar.crawler.pipelines import pending
 from policyradar.records import Disposition, Snapshot
 from policyradar.text.diffing import diff_text, new_document_diff
+from policyradar.text.guard import unlike_previous
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -37,6 +40,10 @@ class VersionPipeline:
         if old is None:
             item.diff = new_document_diff(item.text)
             item.disposition = Disposition.NEW
+            return item
+        reason = unlike_previous(item.text, old, title=item.title)
+        if reason:
+            item.disposition, item.anomaly = Disposition.ANOMALY, reason
             return item
         diff = await offload.run(self.workers, diff_text, old, item.text)
         if diff is None:
