@@ -172,3 +172,58 @@ def test_thousands_of_keywords_still_find_exactly_the_right_hits(categories: Cat
     }
     assert tags.categories[0] == "tax_customs"
     assert isinstance(tags.watch_hits[0], WatchHit)
+
+
+# -- the seller glossary: a keyword also matches its other names ---------------------------------
+
+
+def test_a_chinese_watch_word_hits_an_english_announcement_and_says_by_which_name() -> None:
+    matcher = WatchMatcher([Watchlist("returns", "fees", ("退货处理费",))])
+    (hit,) = matcher.match(["Returns processing fee for apparel and shoes"])
+    assert (hit.watchlist, hit.keyword) == ("returns", "退货处理费")
+    assert hit.snippet == "Returns processing fee for apparel and shoes"
+    assert matcher.matched_name(hit) == hit.matched == "returns processing fee"
+    assert hit.to_json()["matched"] == "returns processing fee"  # in --json, the API, digests
+
+
+def test_an_english_watch_word_hits_a_chinese_notice() -> None:
+    matcher = WatchMatcher([Watchlist("storage", "fees", ("storage fee", "Brand Registry"))])
+    hits = matcher.match(["自2026年1月15日起，将对配送费、仓储费进行调整。", "品牌註冊新规"])
+    assert {(h.keyword, matcher.matched_name(h)) for h in hits} == {
+        ("storage fee", "仓储费"),
+        ("Brand Registry", "品牌注册"),
+    }
+
+
+def test_a_watch_word_found_as_written_names_no_other_term() -> None:
+    matcher = WatchMatcher([Watchlist("returns", "fees", ("退货处理费",))])
+    (hit,) = matcher.match(["退貨處理費將上調，returns processing fee rises"])
+    assert "退貨處理費" in hit.snippet
+    assert matcher.matched_name(hit) == hit.matched == ""
+    assert "matched" not in hit.to_json()
+
+
+def test_an_exact_watchlist_matches_only_its_words() -> None:
+    exact = Watchlist("returns", "fees", ("退货处理费",), exact=True)
+    assert WatchMatcher([exact]).match(["Returns processing fee for apparel and shoes"]) == ()
+    assert exact.names("退货处理费") == ()
+
+
+def test_the_classifier_finds_a_keyword_by_its_glossary_name(categories: CategorySet) -> None:
+    classifier = _classifier(categories, Watchlist("capacity", "fba", ("库容",)))
+    tags = classifier.classify(
+        ChangeText(
+            kind="new",
+            title="Upcoming FBA capacity limits for Q1",
+            added="Amazon will publish capacity limits for the first quarter.",
+            removed="",
+            published_at=PUBLISHED,
+        )
+    )
+    assert [(h.watchlist, h.keyword) for h in tags.watch_hits] == [("capacity", "库容")]
+    assert classifier.watch.matched_name(tags.watch_hits[0]) == "capacity limit"
+
+
+def test_generic_words_are_not_widened() -> None:
+    matcher = WatchMatcher([Watchlist("fees", "fees", ("平均", "重量"))])
+    assert matcher.match(["Average weight per unit"]) == ()

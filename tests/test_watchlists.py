@@ -181,3 +181,31 @@ def test_watchlist_is_not_an_array_of_tables(tmp_path: Path) -> None:
     path = _write(tmp_path, 'watchlist = "capacity"\n')
     with pytest.raises(ConfigError, match=r"array of tables"):
         load_watchlists(path, CATEGORIES)
+
+
+def test_exact_round_trips_and_must_be_a_boolean(tmp_path: Path) -> None:
+    path = tmp_path / WATCHLISTS_FILE
+    lists = (Watchlist("returns", "fees", ("退货处理费",), exact=True), LISTS[0])
+    save_watchlists(path, lists)
+    assert "exact = true" in path.read_text(encoding="utf-8")
+    assert load_watchlists(path, CATEGORIES) == lists
+    _write(tmp_path, '[[watchlist]]\nname = "r"\ncategory = "fees"\nkeywords = ["x"]\nexact = 1\n')
+    with pytest.raises(ConfigError, match=r"'r'.*'exact'.*true or false"):
+        load_watchlists(path, CATEGORIES)
+
+
+def test_loaded_watchlists_use_the_home_glossary(tmp_path: Path) -> None:
+    from policyradar.tagging import WatchMatcher
+    from policyradar.tagging.glossary import GLOSSARY_FILE
+
+    path = _write(
+        tmp_path, '[[watchlist]]\nname = "freight"\ncategory = "fees"\nkeywords = ["海运费"]\n'
+    )
+    (tmp_path / GLOSSARY_FILE).write_text(
+        '[[term]]\nzh = ["海运费"]\nen = ["ocean freight"]\n', encoding="utf-8"
+    )
+    (loaded,) = load_watchlists(path, CATEGORIES)
+    assert loaded.names("海运费") == ("ocean freight",)
+    (hit,) = WatchMatcher([loaded]).match(["Ocean freight rates rise in May"])
+    assert hit.keyword == "海运费"
+    assert loaded.to_json() == {"name": "freight", "category": "fees", "keywords": ["海运费"]}

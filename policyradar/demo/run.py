@@ -1,23 +1,25 @@
-"""The offline demo: serve the bundled demo site on 127.0.0.1, crawl snapshot 1, then snapshot 2."""
+"""The offline demo: serve the bundled demo site on 127.0.0.1, crawl snapshot 1, then snapshot 2.
+
+The site's dates are relative to today (see `policyradar.demo.site.templates`), so the digest of
+the second crawl is a heads-up: rules starting in a few days, one already in force.
+"""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from rich.text import Text
 
 from policyradar.config import CONFIG_FILE, DATABASE_FILE, SOURCES_FILE
 from policyradar.demo.site import DEMO_ROOT, SiteServer, write_sources
 from policyradar.digest.export import export_channels
-from policyradar.display import changes_table, run_table
+from policyradar.display import changes_table, event_line, run_table
 from policyradar.home import load_home
 from policyradar.i18n import t
 from policyradar.storage import Storage
-from policyradar.text.clean import clean
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,14 +51,16 @@ def prepare_home(home: Path, base_url: str) -> None:
     (home / CONFIG_FILE).write_text(DEMO_CRAWL, encoding="utf-8")
 
 
-def run_demo(keep: Path | None, lang: str, console: Console) -> int:
-    """Run the demo end to end and print what changed; returns the exit code."""
+def run_demo(keep: Path | None, lang: str, console: Console, command: str | None = None) -> int:
+    """Run the demo end to end and print what changed; returns the exit code. ``command``: how
+    to run ``policyradar`` on the kept home, for the closing hint.
+    """
     from policyradar.crawler.runner import crawl, run_in_reactor
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="policyradar-demo-") as tmp:
         home = keep or Path(tmp)
-        with SiteServer(DEMO_DIR, snapshot="s1") as server:
+        with SiteServer(DEMO_DIR, snapshot="s1", today=date.today()) as server:
             prepare_home(home, server.base_url)
             config = load_home(home)
             sources = [s for s in config.sources if s.enabled]
@@ -81,9 +85,7 @@ def run_demo(keep: Path | None, lang: str, console: Console) -> int:
         console.print(changes_table(found, lang))
         console.print(t("demo_noise", lang))
         for event in second.events:
-            console.print(
-                Text(f"  [{event['kind']}] {event['source_id']}: {clean(event['reason'], 100)}")
-            )
+            console.print(event_line(event, lang))
         console.print(
             t(
                 "demo_totals",
@@ -99,5 +101,5 @@ def run_demo(keep: Path | None, lang: str, console: Console) -> int:
         for path in written:
             console.print(f"  {path.name}  ({path.stat().st_size} B)")
         if keep:
-            console.print(t("demo_next", lang, home=home))
+            console.print(t("demo_next", lang, cmd=command or f"policyradar --home {home}"))
     return 1 if first.all_failed or second.all_failed else 0

@@ -1,6 +1,7 @@
 """Search queries, pure: parse what a user types, compile it to FTS5, and find hits for snippets.
 
 What the index holds for a text is `policyradar.search.index`'s work; a query is cut the same way.
+`expand` adds each word's other names from the seller glossary (仓储费 OR "storage fee" OR …).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import opencc
@@ -16,10 +17,13 @@ import opencc
 from policyradar.i18n import error
 from policyradar.search import porter
 from policyradar.search.index import CJK, grams, is_cjk, pieces
+from policyradar.tagging.glossary import pieces_key
 from policyradar.tagging.text import fold
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from policyradar.tagging.glossary import Glossary
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -62,6 +66,15 @@ class Term:
 
     pieces: tuple[str, ...]
     prefix: bool = False
+    quoted: bool = False  # written in quotes: searched as written, without the glossary
+
+    @property
+    def text(self) -> str:
+        """The term as words: its pieces, CJK runs next to each other without a space."""
+        out = self.pieces[0]
+        for before, piece in zip(self.pieces, self.pieces[1:], strict=False):
+            out += piece if is_cjk(before) and is_cjk(piece) else " " + piece
+        return out + ("*" if self.prefix else "")
 
     def tokens(self) -> list[str]:
         """The index tokens of this term, in order (as `index_text` cuts a text)."""
@@ -322,12 +335,48 @@ class _Texts:
 
 
 @dataclass(frozen=True, slots=True)
+class Alias:
+    """A glossary name standing in for one or more of the query's own words (see `expand`)."""
+
+    term: Term  # the name, matched as a phrase
+    covers: tuple[int, ...]  # which of the query's own terms (their index in `Query.terms`)
+    source: str  # those words, as the query has them
+    name: str  # the name, as the glossary writes it
+
+    @property
+    def label(self) -> str:
+        """What a hit through this name says: "仓储费 → storage fee"."""
+        return f"{self.source} → {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed query: ``match`` is the FTS5 expression, ``terms`` what to highlight."""
+    """A parsed query: ``match`` is the FTS5 expression, ``terms`` what to highlight.
+
+    After `expand`, ``terms`` holds the query's own terms (the first ``own``) and then the
+    glossary names of ``aliases``, in the same order.
+    """
 
     text: str
     root: Group
     terms: tuple[Term, ...] = field(default=())
+    aliases: tuple[Alias, ...] = ()
+    expanded: bool = False
+    plain: Query | None = None  # after `expand`: the query as written, without the glossary
+
+    @property
+    def own(self) -> int:
+        """How many of ``terms`` the user wrote (the rest are glossary names)."""
+        return len(self.terms) - len(self.aliases)
+
+    def glossary_only(self) -> Query | None:
+        """After `expand`: what matches only through a glossary name (this query AND NOT the
+        query as written); None when no word has a glossary name.
+        """
+        if self.plain is None or not self.aliases:
+            return None
+        root = Group((self.root,), exclude=(self.plain.root,))
+        return Query(self.text, root, self.terms, self.aliases, expanded=True, plain=self.plain)
 
     @property
     def match(self) -> str:
@@ -349,6 +398,11 @@ class Query:
         one token on the way of the ANDs, their NOTs) is taken as true, not checked again.
         """
         return _plan(self.root, found)(_Texts(texts))
+
+    def acceptor(self, *, found: bool = False) -> Callable[[Sequence[str]], bool]:
+        """`accepts` as a function, planned once: for checking many changes."""
+        plan = _plan(self.root, found)
+        return lambda texts: plan(_Texts(texts))
 
     def checks(self) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
         """Per term: the literals a text must contain to match it, and its compiled pattern."""
@@ -395,7 +449,7 @@ def _lex(query: str) -> list[Token]:
     out: list[Token] = []
     for m in _LEX.finditer(query):
         if m.group("quote") is not None:
-            _term(out, m.group("quote").strip('"'), prefix=False)
+            _term(out, m.group("quote").strip('"'), prefix=False, quoted=True)
         elif m.group("paren") is not None:
             out.append(("open" if m.group("paren") == "(" else "close", None))
         elif m.group("minus") is not None:  # -"a phrase", -(a group)
@@ -411,10 +465,10 @@ def _lex(query: str) -> list[Token]:
     return out
 
 
-def _term(out: list[Token], text: str, *, prefix: bool) -> None:
+def _term(out: list[Token], text: str, *, prefix: bool, quoted: bool = False) -> None:
     found = tuple(pieces(text))
     if found:
-        out.append(("term", Term(found, prefix=prefix)))
+        out.append(("term", Term(found, prefix=prefix, quoted=quoted)))
 
 
 def _parse_group(tokens: list[Token], pos: int) -> tuple[Term | Group | None, int]:
@@ -459,3 +513,94 @@ def _flatten(group: Group) -> Term | Group:
     if len(group.items) == 1 and not group.exclude:
         return group.items[0]
     return group
+
+
+# -- the glossary ------------------------------------------------------------------------------
+
+MAX_ALIASES = 24  # glossary names a query takes at most (each is one more term to check)
+
+
+def expand(query: Query, glossary: Glossary) -> Query:
+    """``query`` where each word (or run of words, "storage fee") the glossary names also
+    matches its other names: 仓储费 becomes (仓储费 OR "storage fee" OR 在庫保管手数料 …).
+
+    Quoted phrases, word* and excluded words are kept as written. A name that holds another
+    name (or the word itself) adds nothing and is left out: "FBA storage fee" is found by
+    "storage fee" already. Idempotent: an expanded query is returned as it is.
+    """
+    if query.expanded or not glossary:
+        return query
+    found: list[Alias] = []
+    own = {id(term): n for n, term in enumerate(query.terms)}
+    root = _expand_group(query.root, glossary, own, found)
+    if not found:
+        return replace(query, expanded=True)
+    if isinstance(root, Term):
+        root = Group((root,))
+    terms = query.terms + tuple(alias.term for alias in found)
+    return Query(query.text, root, terms, tuple(found), expanded=True, plain=query)
+
+
+def _expand_group(
+    group: Group, glossary: Glossary, own: dict[int, int], found: list[Alias]
+) -> Group | Term:
+    items: list[Term | Group] = []
+    pending = list(group.items)
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, Group):
+            items.append(_expand_group(item, glossary, own, found))
+            continue
+        run = [item]
+        if not group.any_of:  # an AND: try the longest run of words the glossary names
+            for other in pending:
+                if not isinstance(other, Term) or len(run) >= glossary.max_pieces:
+                    break
+                run.append(other)
+        while run:
+            node = _alias_node(run, glossary, own, found)
+            if node is not None:
+                items.append(node)
+                del pending[: len(run) - 1]
+                break
+            run.pop()
+        else:
+            items.append(item)
+    return Group(tuple(items), group.any_of, group.exclude)
+
+
+def _alias_node(
+    run: list[Term], glossary: Glossary, own: dict[int, int], found: list[Alias]
+) -> Group | None:
+    """``run`` OR its glossary names, or None when the glossary does not name it."""
+    if any(t.quoted or t.prefix for t in run) or len(found) >= MAX_ALIASES:
+        return None
+    words = tuple(p for t in run for p in t.pieces)
+    if len(words) > glossary.max_pieces:
+        return None
+    key = pieces_key(words)
+    if not glossary.has_key(key):
+        return None
+    kept: list[tuple[tuple[str, ...], str]] = []
+    for name in glossary.equivalents_of_key(key):
+        cut = tuple(pieces(name))
+        if cut and not _holds(cut, words) and not any(_holds(cut, k) for k, _ in kept):
+            kept = [(k, n) for k, n in kept if not _holds(k, cut)]
+            kept.append((cut, name))
+    kept = kept[: MAX_ALIASES - len(found)]
+    if not kept:
+        return None
+    covers = tuple(own[id(t)] for t in run if id(t) in own)
+    source = Term(words).text
+    aliases = [Alias(Term(cut), covers, source, name) for cut, name in kept]
+    found.extend(aliases)
+    first: Term | Group = run[0] if len(run) == 1 else Group(tuple(run))
+    return Group((first, *(a.term for a in aliases)), any_of=True)
+
+
+def _holds(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    """Whether a text holding the phrase ``outer`` always holds ``inner`` too."""
+    if len(inner) == 1 and is_cjk(inner[0]):
+        return any(is_cjk(p) and inner[0] in p for p in outer)
+    a, b = pieces_key(outer).split(" "), pieces_key(inner).split(" ")
+    return any(a[i : i + len(b)] == b for i in range(len(a) - len(b) + 1))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyradar.config import ConfigError, read_toml, reject_unknown
+from policyradar.tagging.glossary import Glossary
 from policyradar.tagging.watch import Watchlist
 
 if TYPE_CHECKING:
@@ -18,17 +19,19 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 WATCHLISTS_FILE = "watchlists.toml"
-_KEYS = ("name", "category", "keywords")
+_KEYS = ("name", "category", "keywords", "exact")
 HEADER = """\
 # PolicyRadar watchlists: named keyword lists, each attached to a category.
 # A change whose new or removed text (or title) contains a keyword is a watch hit: it is marked
 # urgent and listed first in the digest. Keywords match case-insensitively, Traditional and
-# Simplified Chinese alike; write them in Chinese, English or both.
+# Simplified Chinese alike, and also by their other names in the seller glossary (data/glossary.toml
+# plus glossary.toml in this folder): 退货处理费 also hits "returns processing fee".
 #
 # [[watchlist]]
 # name = "capacity"                   # unique name, used by `policyradar changes --watch NAME`
 # category = "fba"                    # one of the category ids (see `policyradar watch list`)
 # keywords = ["库容", "capacity limits", "Capacity Manager"]
+# exact = true                        # optional: keywords only as written, not their glossary names
 #
 # `policyradar watch add | remove` rewrite this file (comments other than this header are not
 # kept).
@@ -36,11 +39,16 @@ HEADER = """\
 
 
 def load_watchlists(path: Path, categories: Iterable[str]) -> tuple[Watchlist, ...]:
-    """Read and validate a watchlists file; a missing file means no watchlists."""
+    """Read and validate a watchlists file; a missing file means no watchlists.
+
+    Each watchlist carries the glossary of the file's folder (the shipped glossary and the
+    folder's glossary.toml), so its keywords also match their other names.
+    """
     path = Path(path)
     if not path.exists():
         return ()
     data = read_toml(path)
+    glossary = Glossary.load(path.parent)
     reject_unknown(path, data, ("watchlist",), None)
     entries = data.get("watchlist", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -52,10 +60,15 @@ def load_watchlists(path: Path, categories: Iterable[str]) -> tuple[Watchlist, .
         raw = entry.get("name")
         label = raw.strip() if isinstance(raw, str) and raw.strip() else f"#{n}"
         reject_unknown(path, entry, _KEYS, label, table="watchlist")
+        exact = entry.get("exact", False)
+        if not isinstance(exact, bool):
+            raise ConfigError(path, "must be true or false", source=label, field_name="exact")
         watchlist = Watchlist(
             name=_name(path, entry, label),
             category=_category(path, entry, label, known),
             keywords=_keywords(path, entry, label),
+            exact=exact,
+            glossary=glossary,
         )
         if watchlist.name in seen:
             raise ConfigError(
@@ -96,7 +109,7 @@ def render_watchlists(lists: Sequence[Watchlist]) -> str:
         keywords = "".join(f"    {_quote(k)},\n" for k in wl.keywords)
         parts.append(
             f"\n[[watchlist]]\nname = {_quote(wl.name)}\ncategory = {_quote(wl.category)}\n"
-            f"keywords = [\n{keywords}]\n"
+            f"keywords = [\n{keywords}]\n" + ("exact = true\n" if wl.exact else "")
         )
     return "".join(parts)
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from policyradar.i18n import label
-from policyradar.search.query import SearchError, parse
+from policyradar.search.query import SearchError, expand, parse
+from policyradar.tagging.glossary import Glossary
 from policyradar.text.clean import clean
 from policyradar.text.diffing import DELETE, EQUAL, INSERT
 
@@ -19,11 +20,18 @@ if TYPE_CHECKING:
     from policyradar.text.diffing import Diff
 
 _MARK = Markup("<mark>{}</mark>")
+_VIA = Markup(' <span class="via" title="{}">{}</span>')
 
 
-def terms_regex(words: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern marking any of ``words`` (watchlist keywords, a search) in crawled text."""
-    quoted = [f'"{w}"' for w in {str(w).replace('"', " ").strip() for w in words} if w]
+def terms_regex(words: Iterable[str], glossary: Glossary | None = None) -> re.Pattern[str] | None:
+    """A pattern marking any of ``words`` (watchlist keywords) and their glossary names
+    (default: the shipped glossary) in crawled text, whole words only ("return" marks
+    "returns" whole, never inside "preturn").
+    """
+    names = glossary if glossary is not None else Glossary.load()
+    wanted = {str(w).replace('"', " ").strip() for w in words}
+    wanted |= {n for w in list(wanted) if w for n in names.equivalents(w)}
+    quoted = [f'"{w}"' for w in sorted(wanted) if w]
     if not quoted:
         return None
     try:
@@ -32,13 +40,15 @@ def terms_regex(words: Iterable[str]) -> re.Pattern[str] | None:
         return None
 
 
-def query_regex(query: str | None) -> re.Pattern[str] | None:
+def query_regex(query: str | None, glossary: Glossary | None = None) -> re.Pattern[str] | None:
+    """A pattern marking a search's words and their glossary names (see `terms_regex`)."""
     if not query:
         return None
     try:
-        return parse(query).regex()
+        parsed = expand(parse(query), glossary if glossary is not None else Glossary.load())
     except SearchError:
         return None
+    return parsed.regex()
 
 
 def marked(text: str | None, regex: re.Pattern[str] | None) -> Markup:
@@ -59,8 +69,15 @@ def marked(text: str | None, regex: re.Pattern[str] | None) -> Markup:
     return Markup("").join(out)
 
 
-def snippet_html(snippet: str, highlights: Iterable[Iterable[int]]) -> Markup:
-    """A search snippet with its highlighted spans as ``<mark>``."""
+def snippet_html(
+    snippet: str,
+    highlights: Iterable[Iterable[int]],
+    via: Iterable[str] = (),
+    lang: str = "zh",
+) -> Markup:
+    """A search snippet with its highlighted spans as ``<mark>``; ``via``, the glossary names
+    a hit was found by ("仓储费 → storage fee"), as a small note after it.
+    """
     out, last = [], 0
     for start, end in highlights:
         if start < last:
@@ -69,6 +86,11 @@ def snippet_html(snippet: str, highlights: Iterable[Iterable[int]]) -> Markup:
         out += [escape(clean(piece, one_line=False)), _MARK.format(clean(hit, one_line=False))]
         last = end
     out.append(escape(clean(snippet[last:], one_line=False)))
+    names = "；".join(clean(v) for v in via)
+    if names:
+        out.append(
+            _VIA.format(label("via_glossary_title", lang), label("via_glossary", lang, terms=names))
+        )
     return Markup("").join(out)
 
 

@@ -11,9 +11,10 @@ removed documents.
 
 A request for ``/a/b?x=1`` ignores the query and serves ``a/b``, else ``a/b.html``, else
 ``a/b/index.html``; anything else is a 404. Text files (HTML, XML, JSON, text) have ``{{base}}``
-replaced by the server's base URL. Every 200 carries an ``ETag`` (a hash of the bytes sent) and a
-``Last-Modified`` derived from the snapshot name, and a matching ``If-None-Match`` (or, without one,
-an ``If-Modified-Since`` at or after ``Last-Modified``) gets ``304 Not Modified``.
+replaced by the server's base URL and ``{{date+5d|zh}}``-style placeholders by a day relative to
+the server's ``today`` (see ``templates``). Every 200 carries an ``ETag`` (a hash of the bytes
+sent) and a ``Last-Modified`` derived from the snapshot name, and a matching ``If-None-Match`` (or,
+without one, an ``If-Modified-Since`` at or after ``Last-Modified``) gets ``304 Not Modified``.
 
 ``root/<snapshot>/_routes.toml`` (never served) overrides single paths; a key containing ``*``
 matches one path segment per ``*`` (``**`` crosses ``/``)::
@@ -38,16 +39,25 @@ from policyradar.demo.site.cli import main
 from policyradar.demo.site.replies import RequestRecord
 from policyradar.demo.site.routes import ROUTES_FILE, Route
 from policyradar.demo.site.server import SiteServer
-from policyradar.demo.site.templates import BASE_PLACEHOLDER, DEMO_ROOT, render_base, write_sources
+from policyradar.demo.site.templates import (
+    BASE_PLACEHOLDER,
+    DEMO_ROOT,
+    DEMO_TODAY,
+    render_base,
+    render_dates,
+    write_sources,
+)
 
 __all__ = [
     "BASE_PLACEHOLDER",
     "DEMO_ROOT",
+    "DEMO_TODAY",
     "ROUTES_FILE",
     "RequestRecord",
     "Route",
     "SiteServer",
     "main",
     "render_base",
+    "render_dates",
     "write_sources",
 ]

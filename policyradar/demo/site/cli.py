@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 
 from policyradar.demo.site.server import SiteServer
@@ -26,9 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--snapshot", default="s1", help="snapshot to serve first (default s1)")
     parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    parser.add_argument(
+        "--today",
+        type=_day,
+        default=date.today(),
+        help="the day {{date…}} placeholders count from: YYYY-MM-DD (default: today)",
+    )
     args = parser.parse_args(argv)
     try:
-        server = SiteServer(args.root, args.snapshot, port=args.port)
+        server = SiteServer(args.root, args.snapshot, port=args.port, today=args.today)
         base = server.start()
     except (OSError, ValueError) as exc:
         print(f"demosite: {exc}", file=sys.stderr)
@@ -40,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _console(server: SiteServer, root: Path) -> None:

@@ -7,7 +7,7 @@ import re
 import threading
 import time
 import zlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -24,20 +24,31 @@ from policyradar.demo.site.routes import (
     not_modified,
     parse_routes,
 )
-from policyradar.demo.site.templates import BASE_PLACEHOLDER
+from policyradar.demo.site.templates import BASE_PLACEHOLDER, DEMO_TODAY, render_dates
 
 _EPOCH = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 
 
 class SiteServer:
-    """Serve ``root/<snapshot>/`` on 127.0.0.1 in a daemon thread; see the package docstring."""
+    """Serve ``root/<snapshot>/`` on 127.0.0.1 in a daemon thread; see the package docstring.
+
+    ``today`` is the day ``{{date…}}`` placeholders count from (default `DEMO_TODAY`, a fixed
+    day, so a test sees the same pages every time; the demo passes the real date).
+    """
 
     def __init__(
-        self, root: Path | str, snapshot: str = "s1", *, host: str = "127.0.0.1", port: int = 0
+        self,
+        root: Path | str,
+        snapshot: str = "s1",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        today: date | None = None,
     ) -> None:
         self.root = Path(root)
         self.host = host
         self.port = port
+        self.today = today or DEMO_TODAY
         self._snapshot = ""
         self._lock = threading.Lock()
         self._requests: list[RequestRecord] = []
@@ -205,4 +216,4 @@ class SiteServer:
         return text.encode(encoding), route.content_type or f"{ctype}; charset={encoding}"
 
     def _fill(self, text: str) -> str:
-        return text.replace(BASE_PLACEHOLDER, self._base_url)
+        return render_dates(text.replace(BASE_PLACEHOLDER, self._base_url), self.today)
