@@ -96,7 +96,8 @@ def stages_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _classify_cpu(pr: dict[str, Any]) -> float:
-    return pr.get("worker_jobs", {}).get("analyse_change", {}).get("cpu", 0.0)
+    jobs = pr.get("worker_jobs", {})  # read_change_job since facts and summaries are read too
+    return (jobs.get("read_change_job") or jobs.get("analyse_change", {})).get("cpu", 0.0)
 
 
 def trap_table(trap: list[dict[str, Any]]) -> list[str]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from policyradar.tagging.facts import Fact
     from policyradar.text.diffing import Diff
 
 
@@ -156,21 +157,27 @@ class DocumentState:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WatchHit:
-    """One watchlist keyword found in a change, with a snippet around its first occurrence."""
+    """One watchlist keyword found in a change, with a snippet around its first occurrence.
+
+    ``matched`` is the glossary name the keyword was found by ("returns processing fee" for the
+    keyword 退货处理费); empty when the change holds the keyword itself.
+    """
 
     watchlist: str
     category: str
     keyword: str
     snippet: str
+    matched: str = ""
 
     def to_json(self) -> dict[str, str]:
         """The stored form (``changes.watch_hits`` holds a list of these)."""
-        return {
+        data = {
             "watchlist": self.watchlist,
             "category": self.category,
             "keyword": self.keyword,
             "snippet": self.snippet,
         }
+        return data | ({"matched": self.matched} if self.matched else {})
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> WatchHit:
@@ -178,7 +185,7 @@ class WatchHit:
         return cls(**{name: str(data.get(name) or "") for name in _WATCH_HIT_FIELDS})
 
 
-_WATCH_HIT_FIELDS = ("watchlist", "category", "keyword", "snippet")
+_WATCH_HIT_FIELDS = ("watchlist", "category", "keyword", "snippet", "matched")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -197,7 +204,8 @@ class Change:
     run_id: int | None = None
     document_id: int | None = None
     source_name: str = ""
-    marketplace: str = ""
+    marketplace: str = ""  # the source's own (US, GLOBAL…)
+    marketplaces: list[str] = field(default_factory=list)  # what it is about, regions expanded
     categories: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     watch_hits: list[WatchHit] = field(default_factory=list)
@@ -207,6 +215,8 @@ class Change:
     is_promo: bool = False
     baseline: bool = False  # found by the source's first run: history, not news
     diff: str | None = None  # JSON of the structured diff ops (see policyradar.text.diffing)
+    facts: list[Fact] = field(default_factory=list)  # values old → new (tagging.facts)
+    summary: dict[str, str] = field(default_factory=dict)  # one line each in "zh" and "en"
 
     def structured_diff(self) -> Diff:
         """The change's diff ops (a new or removed document: all its text inserted or deleted)."""

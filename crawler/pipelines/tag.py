@@ -1,4 +1,5 @@
-"""Tags changes: categories, keywords, watch hits, effective dates, urgency and clusters.
+"""Tags changes: categories, keywords, watch hits, effective dates, urgency, clusters, and the
+facts (old → new) and one-line summary of each.
 
 `TagPipeline` runs before the store, so a new or changed document's change is written with its
 tags in one transaction; `RemovalTagPipeline` tags the (rare) removals after the store made them,
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from policyradar.crawler import offload
 from policyradar.crawler.context import CrawlContext
-from policyradar.crawler.jobs import analyse_change
+from policyradar.crawler.jobs import read_change_job
 from policyradar.records import Disposition, Snapshot, Urgency, utcnow
 from policyradar.tagging.apply import (
     ClusterIndex,
@@ -20,6 +21,9 @@ from policyradar.tagging.apply import (
     tag_change,
     tag_fields,
 )
+from policyradar.tagging.context import marketplace_of
+from policyradar.tagging.names import CategoryNames
+from policyradar.tagging.summary import summarise
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,6 +40,7 @@ class _Tagging:
         self.storage = storage
         self.home: Path = config.home
         self.languages = {s.id: s.language for s in config.sources}
+        self.marketplaces = {s.id: s.marketplace for s in config.sources}
         # news stories cluster across sources; a policy page's edits do not
         self.clustered = {s.id for s in config.sources if s.kind != "page"}
         self.clusters = ClusterIndex(storage)
@@ -76,11 +81,18 @@ class TagPipeline(_Tagging):
                 detected_at=utcnow(),
                 language=self.languages.get(item.source_id, ""),
             )
-            tags, item.index_texts = await offload.run(
-                self.workers, analyse_change, self.home, text
+            changed = item.disposition == Disposition.CHANGED
+            reading, item.index_texts = await offload.run(
+                self.workers,
+                read_change_job,
+                self.home,
+                text,
+                diff if changed else None,  # a new document's facts come from its text
+                item.text if changed else "",
+                self.marketplaces.get(item.source_id, ""),
             )
             clusters = self.clusters if item.source_id in self.clustered else None
-            item.tags = tag_fields(tags, clusters, text, item.source_id)
+            item.tags = tag_fields(reading, clusters, text, item.source_id)
         return item
 
 
@@ -105,9 +117,24 @@ class RemovalTagPipeline(_Tagging):
             last = earlier[0]
             low = last.categories in ([], ["other"])
             urgency = Urgency.LOW if low else Urgency.MEDIUM
+            summary = summarise(
+                kind="removed",
+                title=removal.title,
+                categories=last.categories,
+                facts=(),
+                effective_dates=(),
+                marketplace=marketplace_of(removal.title) or removal.marketplace,
+                names=CategoryNames.load(self.home),
+            )
             self.storage.set_classification(
                 change_id,
-                {"categories": last.categories, "keywords": last.keywords, "urgency": urgency},
+                {
+                    "categories": last.categories,
+                    "keywords": last.keywords,
+                    "urgency": urgency,
+                    "summary": summary,
+                    "marketplaces": last.marketplaces,
+                },
             )
         else:
             tag_change(
