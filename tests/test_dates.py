@@ -17,6 +17,8 @@ CASES = [
     ("english month day year", "Effective August 8, 2022", UTC, datetime(2022, 8, 8, tzinfo=UTC)),
     ("day month year", "On 10 August 2022 we", UTC, datetime(2022, 8, 10, tzinfo=UTC)),
     ("abbreviated month", "Mar 28, 2024", UTC, datetime(2024, 3, 28, tzinfo=UTC)),
+    ("label with a colon", "Effective: August 10, 2026", UTC, datetime(2026, 8, 10, tzinfo=UTC)),
+    ("chinese label", "发布于2026年1月26日", CHINA, datetime(2026, 1, 25, 16, tzinfo=UTC)),
 ]
 
 

@@ -1,13 +1,18 @@
-"""Classification of whole changes: accuracy on labelled real-style cases, keywords, user rules.
+"""Classification of whole changes: accuracy on labelled cases, keywords, user rules.
 
-The accuracy test prints the category, date and urgency accuracy with every miss, and fails below
-the bar: 90 % of primary categories right and 95 % of effective-date sets exactly right
-(cases in tests/cases/classification.toml).
+The accuracy test prints category, date, urgency and nature accuracy with every miss, and fails
+below the bar: 90 % of primary categories right and 95 % of effective-date sets exactly right
+(cases in tests/cases/classification.toml). The nature test holds the bar of issue 15: at most
+5 % of news marked high, at least 98 % of rules high or medium, at least 90 % of ads and events
+recognised, at most 2 % of rules taken for ads. The real cases (those with an `origin`) are
+reported apart, split by a fixed rule into a tuning part and a held-back part that nobody tunes
+on: a case is held back when zlib.crc32 of its id is divisible by 3.
 """
 
 from __future__ import annotations
 
 import tomllib
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,15 @@ CASES_FILE = Path(__file__).parent / "cases" / "classification.toml"
 CASES: list[dict[str, Any]] = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["case"]
 CATEGORY_BAR = 0.90
 DATE_BAR = 0.95
+NEWS_HIGH_BAR = 0.05  # at most this share of news marked high
+RULE_BAR = 0.98  # at least this share of rules high or medium
+PROMO_BAR = 0.90  # at least this share of ads and events recognised
+RULE_PROMO_BAR = 0.02  # at most this share of rules taken for ads
+
+
+def held_back(case: dict[str, Any]) -> bool:
+    """The fixed rule that keeps a third of the real cases out of tuning."""
+    return zlib.crc32(case["id"].encode()) % 3 == 0
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +66,7 @@ def test_cases_are_many_and_varied() -> None:
     assert any(case.get("language") in ("zh-TW", "zh-HK") for case in CASES)
     assert len({case["id"] for case in CASES}) == len(CASES)
     assert {case["kind"] for case in CASES} == {"new", "changed", "removed"}
+    assert {case["nature"] for case in CASES} == {"rule", "news", "promo"}
 
 
 def test_every_expected_category_exists(classifier: Classifier) -> None:
@@ -60,52 +75,248 @@ def test_every_expected_category_exists(classifier: Classifier) -> None:
 
 
 def test_accuracy(results: list[tuple[dict[str, Any], Tags]]) -> None:
-    category_ok = date_ok = urgency_ok = extra_ok = 0
+    category_ok = date_ok = urgency_ok = extra_ok = nature_ok = 0
     misses: list[str] = []
     for case, tags in results:
         expected = case["categories"]
+        shown = misses if not ("origin" in case and held_back(case)) else []
         if tags.categories[0] == expected[0]:
             category_ok += 1
         else:
-            misses.append(
-                f"category {case['id']}: {tags.categories} {tags.scores}, want {expected}"
-            )
+            shown.append(f"category {case['id']}: {tags.categories} {tags.scores}, want {expected}")
         if set(tags.categories) <= set(expected):
             extra_ok += 1
         if list(tags.effective_dates) == sorted(case["effective_dates"]):
             date_ok += 1
         else:
-            misses.append(
+            shown.append(
                 f"dates    {case['id']}: {list(tags.effective_dates)}, "
                 f"want {case['effective_dates']}"
             )
         if tags.urgency == case["urgency"]:
             urgency_ok += 1
         else:
-            misses.append(f"urgency  {case['id']}: {tags.urgency}, want {case['urgency']}")
+            shown.append(f"urgency  {case['id']}: {tags.urgency}, want {case['urgency']}")
+        if tags.nature == case["nature"]:
+            nature_ok += 1
+        else:
+            shown.append(f"nature   {case['id']}: {tags.nature}, want {case['nature']}")
     total = len(results)
     print(f"\n{total} cases")
     print(f"category accuracy (primary right):      {category_ok / total:6.1%}")
     print(f"labels all acceptable (no stray extra): {extra_ok / total:6.1%}")
     print(f"effective-date accuracy (exact set):    {date_ok / total:6.1%}")
     print(f"urgency accuracy:                       {urgency_ok / total:6.1%}")
+    print(f"nature accuracy (rule/news/promo):      {nature_ok / total:6.1%}")
     for line in misses:
         print("  miss:", line)
+    hidden = sum(held_back(case) for case, _ in results if "origin" in case)
+    print(f"  (misses of the {hidden} held-back real cases are not shown: nobody tunes on them)")
     assert category_ok / total >= CATEGORY_BAR
     assert date_ok / total >= DATE_BAR
 
 
+def _nature_rates(results: list[tuple[dict[str, Any], Tags]]) -> dict[str, tuple[int, int]]:
+    """(hits, out of) for each bar of issue 15."""
+    news = [tags for case, tags in results if case["nature"] == "news"]
+    rules = [tags for case, tags in results if case["nature"] == "rule"]
+    promos = [tags for case, tags in results if case["nature"] == "promo"]
+    return {
+        "news marked high": (sum(t.urgency == "high" for t in news), len(news)),
+        "rules high or medium": (sum(t.urgency != "low" for t in rules), len(rules)),
+        "ads and events recognised": (sum(t.is_promo for t in promos), len(promos)),
+        "rules taken for ads": (sum(t.is_promo for t in rules), len(rules)),
+        "top category right": (
+            sum(t.categories[0] == c["categories"][0] for c, t in results),
+            len(results),
+        ),
+        "effective dates exact": (
+            sum(list(t.effective_dates) == sorted(c["effective_dates"]) for c, t in results),
+            len(results),
+        ),
+    }
+
+
+def test_rules_news_and_promotions(results: list[tuple[dict[str, Any], Tags]]) -> None:
+    real = [(c, t) for c, t in results if "origin" in c]
+    parts = {
+        "all cases": results,
+        "real, tuning": [(c, t) for c, t in real if not held_back(c)],
+        "real, held back": [(c, t) for c, t in real if held_back(c)],
+    }
+    for name, part in parts.items():
+        print(f"\n{name} ({len(part)} cases)")
+        for label, (hits, n) in _nature_rates(part).items():
+            print(f"  {label:26} {hits:3}/{n:<3} {hits / n if n else 0:6.1%}")
+    rates = _nature_rates(results)
+    share = {label: hits / n for label, (hits, n) in rates.items()}
+    assert share["news marked high"] <= NEWS_HIGH_BAR
+    assert share["rules high or medium"] >= RULE_BAR
+    assert share["ads and events recognised"] >= PROMO_BAR
+    assert share["rules taken for ads"] <= RULE_PROMO_BAR
+
+
+def test_real_cases_cite_their_origin_and_keep_a_held_back_third() -> None:
+    real = [case for case in CASES if "origin" in case]
+    assert len(real) >= 60
+    assert all(case["origin"].startswith(("http://", "https://", "github:")) for case in real)
+    assert {"rule", "news", "promo"} <= {case["nature"] for case in real}
+    assert len(real) / 4 <= sum(map(held_back, real)) <= len(real) / 2
+
+
 def test_promotions_are_flagged_low_and_other(results: list[tuple[dict[str, Any], Tags]]) -> None:
     for case, tags in results:
+        assert tags.is_promo == (tags.nature == "promo"), case["id"]
         if tags.is_promo:
             assert tags.categories == ("other",), case["id"]
             assert tags.urgency == "low", case["id"]
+            assert tags.effective_dates == (), case["id"]
+        if tags.nature == "news":
+            assert tags.urgency == "low", case["id"]  # no case has a watch hit
 
 
 def test_keywords_are_few_and_unique(results: list[tuple[dict[str, Any], Tags]]) -> None:
     for case, tags in results:
         assert len(tags.keywords) <= 8, case["id"]
         assert len({k.casefold() for k in tags.keywords}) == len(tags.keywords), case["id"]
+
+
+# -- what a change is: rule, news or promotion (the forms named in issue 15) ----------------
+
+PUBLISHED = datetime(2026, 2, 10, tzinfo=UTC)
+
+
+def _tags(classifier: Classifier, title: str, added: str, kind: str = "new") -> Tags:
+    return classifier.classify(
+        ChangeText(kind=kind, title=title, added=added, removed="", published_at=PUBLISHED)
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "added"),
+    [
+        pytest.param("【推广】跨境收款新选择，费率低至0.3%", "立即注册享受优惠。", id="推广 label"),
+        pytest.param("推广｜亚马逊选品工具限时5折", "工具介绍。", id="推广 prefix"),
+        pytest.param("Temu官方福利政策发布", "新商家入驻可享流量扶持与佣金减免。", id="福利政策"),
+        pytest.param("2026深圳跨境电商展邀请函", "诚邀您莅临展位参观。", id="trade show"),
+        pytest.param("Sponsored: cut FBA fees with better packaging", "", id="sponsored"),
+        pytest.param("Join us at Amazon Accelerate 2026", "Register now.", id="join us at"),
+        pytest.param("Upcoming Workshops", "We would like to invite you to attend.", id="workshop"),
+        pytest.param("亚马逊广告训练营第9期开课", "扫码报名，名额有限。", id="训练营"),
+        pytest.param("Scale with Fiverr", "Sellers get 10% off using code WALMART10.", id="code"),
+    ],
+)
+def test_ads_and_events_are_promotions(classifier: Classifier, title: str, added: str) -> None:
+    tags = _tags(classifier, title, added)
+    assert (tags.nature, tags.urgency, tags.categories) == ("promo", "low", ("other",))
+
+
+@pytest.mark.parametrize(
+    ("title", "added", "kind"),
+    [
+        pytest.param(
+            "Terms of Use",
+            "11. SUBSCRIPTIONS AND FREE TRIALS\nIf you start a free trial, we will charge you "
+            "when the free trial ends unless you cancel before.",
+            "changed",
+            id="a terms edit under a free-trial heading",
+        ),
+        pytest.param(
+            "Sponsored Products: new bidding controls",
+            "Advertisers can now set placement bids for Sponsored Products campaigns.",
+            "new",
+            id="Sponsored Products",
+        ),
+        pytest.param(
+            "亚马逊商品推广新增竞价规则", "商品推广广告活动可按时段调整竞价。", "new", id="商品推广"
+        ),
+        pytest.param(
+            "Seller Update: Fees, Rewards & Standards",
+            "We're reducing Insertion Fees. For more details, attend a Seller Webinar on Friday.",
+            "new",
+            id="a fee notice that mentions a webinar",
+        ),
+    ],
+)
+def test_rules_that_mention_promo_words_are_rules(
+    classifier: Classifier, title: str, added: str, kind: str
+) -> None:
+    tags = _tags(classifier, title, added, kind)
+    assert tags.nature == "rule"
+    assert not tags.is_promo
+    assert tags.urgency in ("high", "medium")
+
+
+@pytest.mark.parametrize(
+    ("title", "added"),
+    [
+        pytest.param(
+            "AI时代的'中文税'", "同样一句话，中文消耗的token更多，等于多交了“中文税”。", id="中文税"
+        ),
+        pytest.param("商家苦于“流量税”", "平台抽佣越来越高，流量税让利润越来越薄。", id="流量税"),
+        pytest.param("Social media is a tax on attention", "Every feed is a tax.", id="tax on"),
+    ],
+)
+def test_a_figurative_tax_is_no_tax_category(
+    classifier: Classifier, title: str, added: str
+) -> None:
+    tags = _tags(classifier, title, added)
+    assert "tax_customs" not in tags.categories
+    assert tags.urgency == "low"
+
+
+def test_news_about_a_platform_is_low_and_keeps_no_past_date(classifier: Classifier) -> None:
+    tags = _tags(
+        classifier,
+        "Amazon layoffs: 16,000 corporate jobs cut",
+        "Amazon plans to lay off 16,000 corporate employees starting January 26, in a bid to "
+        "reduce layers, the company said.",
+    )
+    assert (tags.nature, tags.urgency, tags.effective_dates) == ("news", "low", ())
+    results = _tags(
+        classifier,
+        "Amazon.com Announces Fourth Quarter Results",
+        "Net sales increased 14% to $213.4 billion in the fourth quarter.",
+    )
+    assert (results.nature, results.urgency) == ("news", "low")
+
+
+def test_a_watch_hit_makes_news_medium_and_a_rule_high() -> None:
+    from policyradar.tagging import Watchlist
+
+    classifier = Classifier.load(watchlists=[Watchlist("fba", "fba", ("FBA",))])
+    news = _tags(classifier, "Amazon layoffs reach FBA teams", "The company said 300 jobs go.")
+    assert (news.nature, news.urgency) == ("news", "medium")
+    rule = _tags(classifier, "FBA label policy update", "We are changing the FBA label policy.")
+    assert (rule.nature, rule.urgency) == ("rule", "high")
+
+
+def test_a_rule_is_high_with_a_date_or_an_action_and_medium_without(classifier: Classifier) -> None:
+    dated = _tags(
+        classifier,
+        "Amazon to raise FBA fees",
+        "Starting March 1, 2027, FBA fulfillment fees will increase by $0.10 per unit.",
+    )
+    assert (dated.nature, dated.urgency, dated.effective_dates) == ("rule", "high", ("2027-03-01",))
+    action = _tags(classifier, "新规：卖家须上传EPR注册号", "未上传的商品将被下架。")
+    assert (action.nature, action.urgency) == ("rule", "high")
+    plain = _tags(
+        classifier,
+        "Reduced Referral Fees for Select Categories",
+        "We've lowered our referral fees for Baby and Beauty.",
+    )
+    assert (plain.nature, plain.urgency) == ("rule", "medium")
+
+
+def test_dates_found_later_keep_to_the_nature(classifier: Classifier) -> None:
+    """What apply.py's section reading should use when a changed line has no date of its own."""
+    rule = _tags(classifier, "Fee schedule", "Jewelry: 20% up to $250.00", kind="changed")
+    assert (rule.nature, rule.urgency, rule.effective_dates) == ("rule", "medium", ())
+    later = classifier.redated(rule, ["2026-03-01", "2025-01-01"], PUBLISHED.date())
+    assert (later.urgency, later.effective_dates) == ("high", ("2025-01-01", "2026-03-01"))
+    news = _tags(classifier, "Amazon.com Announces Fourth Quarter Results", "Net sales rose.")
+    later = classifier.redated(news, ["2026-01-26", "2026-03-01"], PUBLISHED.date())
+    assert (later.urgency, later.effective_dates) == ("low", ("2026-03-01",))
 
 
 # -- keywords ---------------------------------------------------------------------------------
@@ -180,9 +391,14 @@ def test_user_can_extend_or_replace_a_category(tmp_path: Path) -> None:
 
 
 def test_user_can_add_promo_words_and_urgency_words(tmp_path: Path) -> None:
-    rules = _user_rules(tmp_path, '[promo]\nstrong = ["私董会"]\n[urgency]\nhigh = ["立即生效"]\n')
+    rules = _user_rules(
+        tmp_path,
+        '[promo]\nstrong = ["私董会"]\n[urgency]\nhigh = ["立即生效"]\n'
+        '[nature]\nnews_strong = ["年度榜单"]\n',
+    )
     assert rules.score("跨境卖家私董会第3期", "").is_promo
     assert "立即生效" in rules.urgency_words["high"]
+    assert rules.score("2026跨境卖家年度榜单", "").news > 0
 
 
 @pytest.mark.parametrize(

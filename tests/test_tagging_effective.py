@@ -1,7 +1,9 @@
 """Effective dates and deadlines: each row is (text, publish date, expected ISO dates).
 
-A date counts when the wording says it starts, ends or is due; a date without a year takes the
-publish year, or the next year when its month is earlier than the publish month.
+A date counts when the wording says it starts, ends or is due; the date something was announced,
+agreed or signed does not. A date without a year is this year's when it falls on or after the
+publish date or shortly before it (a past event is never pushed into next year), next year's
+when it lies months back ("by April 15" published in June).
 """
 
 from __future__ import annotations
@@ -216,6 +218,126 @@ CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
     ("ja 以降", "2027年4月1日以降、本人確認が必須となります。", PUBLISHED, ("2027-04-01",)),
     ("ja までに deadline", "2026年12月31日までに登録してください。", PUBLISHED, ("2026-12-31",)),
     ("ja weekday in brackets", "2027年3月1日（月）より", PUBLISHED, ("2027-03-01",)),
+    # -- Forms and traps seen in real news (issue 15) ----------------------------------------
+    ("en Effective: with a colon", "Effective: August 10, 2026", PUBLISHED, ("2026-08-10",)),
+    (
+        "en Effective Date: heading",
+        "Effective Date: 10 August 2026\nThese Terms apply to your use of the service.",
+        PUBLISHED,
+        ("2026-08-10",),
+    ),
+    (
+        "en past event without a year stays in its year",
+        "Amazon plans to lay off 16,000 corporate roles starting January 26.",
+        date(2026, 2, 3),
+        ("2026-01-26",),
+    ),
+    (
+        "en past tense keeps a yearless date in its year further back",
+        "Layoffs starting January 26 were completed in March.",
+        date(2026, 5, 20),
+        ("2026-01-26",),
+    ),
+    (
+        "en a rule months back without a year is next year's",
+        "Starting January 26, sellers must verify their identity.",
+        date(2026, 5, 20),
+        ("2027-01-26",),
+    ),
+    (
+        "en agreed on is no effective date",
+        "The sides agreed on March 3 to cut duties.",
+        PUBLISHED,
+        (),
+    ),
+    (
+        "en signed on, then takes effect on",
+        "The agreement, signed on March 3, 2026, takes effect on April 1, 2026.",
+        date(2026, 3, 5),
+        ("2026-04-01",),
+    ),
+    (
+        "en announced on is no effective date",
+        "Amazon announced on March 3, 2026 that fees will rise.",
+        PUBLISHED,
+        (),
+    ),
+    (
+        "en on and after",
+        "On and after January 1, 2027, the fee applies.",
+        PUBLISHED,
+        ("2027-01-01",),
+    ),
+    ("en no later than", "Submit it no later than March 3, 2027.", PUBLISHED, ("2027-03-03",)),
+    (
+        "en as of dating a statistic",
+        "As of March 31, 2026, net sales were $181.5 billion.",
+        date(2026, 4, 29),
+        (),
+    ),
+    (
+        "en as of starting a rule",
+        "As of January 1, 2027, sellers are required to register.",
+        PUBLISHED,
+        ("2027-01-01",),
+    ),
+    (
+        "en a deadline named before its date",
+        "As a reminder, the deadline to migrate your current shipping settings to Walmart "
+        "Shipping Templates is April 30.",
+        date(2021, 4, 1),
+        ("2021-04-30",),
+    ),
+    (
+        "en we are updating … on",
+        "We are updating our Negative Customer Feedback Guidelines on 9 January 2024.",
+        date(2023, 12, 29),
+        ("2024-01-09",),
+    ),
+    ("zh 发布于 is no effective date", "本公告发布于2026年3月1日。", PUBLISHED, ()),
+    (
+        "zh 签署 and 宣布 dates are not effective dates",
+        "美国时间2025年4月2日,美国总统特朗普签署行政命令,宣布自5月2日起取消小额包裹的免税待遇。",
+        date(2025, 4, 8),
+        ("2025-05-02",),
+    ),
+    (
+        "zh dated item start without a year",
+        "8月29日,美国正式终止针对全球价值低于800美元进口包裹的免税政策。",
+        date(2025, 9, 1),
+        ("2025-08-29",),
+    ),
+    (
+        "zh dated item start that reports an announcement",
+        "7月30日,美国总统特朗普发布行政令,暂停所有国家的小额免税待遇。",
+        date(2025, 9, 1),
+        (),
+    ),
+    (
+        "zh 将于…起实施",
+        "新规将于2026年9月1日起实施，卖家须完成登记。",
+        PUBLISHED,
+        ("2026-09-01",),
+    ),
+    ("zh 截止 is a deadline", "报名截止2026年7月10日", PUBLISHED, ("2026-07-10",)),
+    (
+        "zh 截至 dating a statistic",
+        "截至3月31日，月活用户超过1.8亿。截至2025年年底，全国已建成数据集超过10万个。",
+        date(2026, 4, 5),
+        (),
+    ),
+    (
+        "zh 截至…前 is a deadline",
+        "请于截至2026年3月31日前完成申报。",
+        date(2026, 3, 5),
+        ("2026-03-31",),
+    ),
+    (
+        "zh range into 次年",
+        "每年10月1日至次年1月15日期间，新卖家须完成类目审核。",
+        date(2026, 2, 2),
+        ("2026-10-01", "2027-01-15"),
+    ),
     # -- Edge cases ------------------------------------------------------------------------------
     ("no date at all", "The fee will change soon.", PUBLISHED, ()),
     ("impossible date is dropped", "Effective February 30, 2027", PUBLISHED, ()),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from policyradar.tagging.keywords import KeywordExtractor
     from policyradar.tagging.names import CategoryNames
     from policyradar.tagging.text import fold, segment, to_simplified, tokens
-    from policyradar.tagging.urgency import UrgencyRules
+    from policyradar.tagging.urgency import Nature, UrgencyRules
     from policyradar.tagging.watch import WatchHit, Watchlist, WatchMatcher
 
 _MODULES = {
@@ -37,7 +37,7 @@ _MODULES = {
     "names": ("CategoryNames",),
     "cut": ("load_jieba",),
     "text": ("fold", "segment", "to_simplified", "tokens"),
-    "urgency": ("UrgencyRules",),
+    "urgency": ("Nature", "UrgencyRules"),
     "watch": ("WatchHit", "Watchlist", "WatchMatcher"),
 }
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
@@ -52,6 +52,7 @@ __all__ = [
     "ChangeText",
     "Classifier",
     "KeywordExtractor",
+    "Nature",
     "Tags",
     "UrgencyRules",
     "WatchHit",

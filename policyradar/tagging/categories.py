@@ -1,4 +1,9 @@
-"""Categories from ``data/categories.toml`` (plus the user's): multi-label scores, ads demoted."""
+"""Categories from ``data/categories.toml`` (plus the user's): multi-label scores, ads demoted.
+
+One pass of one automaton over the title and the body finds every category term, every promo
+word and every word of news coverage ([nature]); the scores of the categories, the evidence that
+the text is an ad or an event, and the evidence that it reports news come out of that pass.
+"""
 
 from __future__ import annotations
 
@@ -26,12 +31,18 @@ _CATEGORY_KEYS = {"name_zh", "name_en", "replace", *TIERS}
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _PROMO = "promo"
 _NEUTRAL = "neutral"
-_PROMO_WEIGHTS = {"strong": 3.0, "weak": 1.0}
+_NEWS = "news"
+# a promo word's weight in the title, and in the body (where "strong" words are only evidence);
+# a "label" marks an ad wherever it stands ("sponsored post", "using code", 扫码报名)
+_PROMO_WEIGHTS = {"label": 3.0, "strong": 3.0, "weak": 1.0}
+_PROMO_BODY_WEIGHTS = {"label": 3.0, "strong": 1.5, "weak": 0.5}
+_NEWS_WEIGHTS = {"news_strong": 2.0, "news": 1.0}
 
 
 class _Term(NamedTuple):
-    owner: str  # a category id, "promo" or "neutral"
-    weight: float
+    owner: str  # a category id, "promo", "news" or "neutral"
+    weight: float  # promo words: their weight in the title
+    body_weight: float = 0.0  # promo words: their weight in the body
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +58,8 @@ class CategoryScore:
     categories: tuple[str, ...]
     scores: dict[str, float]
     is_promo: bool
+    promo: float = 0.0  # evidence of an ad or event (title words weigh more)
+    news: float = 0.0  # evidence of news coverage: results, layoffs, statistics, roundups…
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,17 +99,23 @@ class CategorySet:
         }
         stopwords = data.get("keywords", {}).get("stopwords", ())
         self.stopwords = frozenset(w.casefold() for w in stopwords)
-        owned = [(t, cid, w) for cid, cat in cats.items() for t, w in cat.keywords.items()]
+        self._specific = float(data.get("weights", {}).get("strong", 3.0))
+        owned = [(t, _Term(cid, w)) for cid, cat in cats.items() for t, w in cat.keywords.items()]
         for tier, weight in _PROMO_WEIGHTS.items():
-            owned += [(t, _PROMO, weight) for t in promo.get(tier, ())]
-        owned += [(t, _NEUTRAL, 0.0) for t in data.get("neutral", {}).get("terms", ())]
-        best: dict[str, dict[str, float]] = {}  # folded key -> owner -> its highest weight
-        for term, owner, weight in owned:
-            for key in variants(term):
+            term = _Term(_PROMO, weight, _PROMO_BODY_WEIGHTS[tier])
+            owned += [(t, term) for t in promo.get(tier, ())]
+        nature = data.get("nature", {})
+        for tier, weight in _NEWS_WEIGHTS.items():
+            owned += [(t, _Term(_NEWS, weight)) for t in nature.get(tier, ())]
+        owned += [(t, _Term(_NEUTRAL, 0.0)) for t in data.get("neutral", {}).get("terms", ())]
+        best: dict[str, dict[str, _Term]] = {}  # folded key -> owner -> its heaviest term
+        for text, term in owned:
+            for key in variants(text):
                 by_owner = best.setdefault(key, {})
-                by_owner[owner] = max(by_owner.get(owner, 0.0), weight)
+                if term.owner not in by_owner or term.weight > by_owner[term.owner].weight:
+                    by_owner[term.owner] = term
         self._matcher: TermMatcher[_Term] = TermMatcher(
-            ((key, _Term(o, w)) for key, by_owner in best.items() for o, w in by_owner.items()),
+            ((key, term) for key, by_owner in best.items() for term in by_owner.values()),
             expand=False,
         )
 
@@ -126,36 +145,75 @@ class CategorySet:
         return self.score_folded(fold(title), fold(body))
 
     def score_folded(self, title: str, body: str) -> CategoryScore:
-        """:meth:`score` of a title and a body already passed through :func:`fold`."""
+        """:meth:`score` of a title and a body already passed through :func:`fold`.
+
+        A category is a label only when a specific (strong) term of it occurs or two different
+        terms do: one generic word ("tax", 税, "fee") never decides a category alone, whatever
+        its count ("AI时代的'中文税'", "a tax on attention").
+        """
         s = self.settings
         scores: dict[str, float] = {}
+        terms: dict[str, int] = {}  # category -> distinct terms found
+        specific: set[str] = set()  # categories with a strong term found
         promo = {"title": 0.0, "body": 0.0}
+        news = 0.0
+        strong = self._specific
+        repeat_cap = s.repeat_cap
+        matcher = self._matcher
+        seen: set[str] = set()
         for text, factor, where in ((title, s.title_weight, "title"), (body, 1.0, "body")):
-            for key, n in self._matcher.count_longest(text).items():
-                for term in self._matcher.payloads(key):
-                    if term.owner == _PROMO:
-                        promo[where] += term.weight
-                    elif term.owner != _NEUTRAL:
-                        gain = term.weight * min(n, s.repeat_cap) * factor
-                        scores[term.owner] = scores.get(term.owner, 0.0) + gain
+            in_title = where == "title"
+            for key, n in matcher.count_longest(text).items():
+                first = key not in seen
+                seen.add(key)
+                for owner, weight, body_weight in matcher.payloads(key):
+                    if owner == _PROMO:  # distinct words: a repeated one is no more evidence
+                        promo[where] += weight if in_title else body_weight
+                    elif owner == _NEWS:
+                        news += weight * 2.0 if in_title else weight
+                    elif owner != _NEUTRAL:
+                        gain = weight * min(n, repeat_cap) * factor
+                        scores[owner] = scores.get(owner, 0.0) + gain
+                        if first:
+                            terms[owner] = terms.get(owner, 0) + 1
+                        if weight >= strong:
+                            specific.add(owner)
         if any(p.search(title) for p in self.promo_patterns):
             promo["title"] += _PROMO_WEIGHTS["strong"]
+        evidence = promo["title"] + promo["body"]
         if self.is_promo(promo["title"], promo["body"], max(scores.values(), default=0.0)):
             scores = {k: v * s.promo_demote for k, v in scores.items()}
-            return CategoryScore(categories=(OTHER,), scores=_rounded(scores), is_promo=True)
-        labels = self._labels(scores)
-        return CategoryScore(categories=labels, scores=_rounded(scores), is_promo=False)
+            return CategoryScore(
+                categories=(OTHER,),
+                scores=_rounded(scores),
+                is_promo=True,
+                promo=evidence,
+                news=news,
+            )
+        qualified = {k for k in scores if k in specific or terms[k] >= 2}
+        return CategoryScore(
+            categories=self._labels(scores, qualified),
+            scores=_rounded(scores),
+            is_promo=False,
+            promo=evidence,
+            news=news,
+        )
 
     @staticmethod
     def is_promo(title: float, body: float, best: float) -> bool:
-        """An ad or event: a strong promo word in the title, or promo words outweighing policy."""
+        """An ad or event: a strong promo word in the title, or promo words (two strong ones in
+        the body, or a label) outweighing the policy terms.
+        """
         strong = _PROMO_WEIGHTS["strong"]
         return title >= strong or (title + body >= strong and (title + body) * 4 >= best)
 
-    def _labels(self, scores: dict[str, float]) -> tuple[str, ...]:
+    def _labels(self, scores: dict[str, float], qualified: set[str]) -> tuple[str, ...]:
         s = self.settings
         order = {cid: n for n, cid in enumerate(self.categories)}
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], order.get(kv[0], 999)))
+        ranked = sorted(
+            ((k, v) for k, v in scores.items() if k in qualified),
+            key=lambda kv: (-kv[1], order.get(kv[0], 999)),
+        )
         if not ranked or ranked[0][1] < s.min_score:
             return (OTHER,)
         floor = max(s.min_score, ranked[0][1] * s.secondary_ratio)
@@ -187,7 +245,7 @@ def _merge(base: dict[str, Any], user: dict[str, Any], path: Path) -> None:
             if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
                 raise ConfigError(path, "must be a number >= 0", field_name=f"{section}.{key}")
             base[section][key] = type(base[section][key])(value)
-    for section in ("promo", "urgency", "keywords", "neutral"):
+    for section in ("promo", "urgency", "keywords", "neutral", "nature"):
         for key, values in user.get(section, {}).items():
             if key not in base[section]:
                 raise ConfigError(path, f"unknown key '{key}'", field_name=f"{section}.{key}")

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from policyradar.records import Urgency
 from policyradar.tagging.categories import OTHER, CategorySet
 from policyradar.tagging.clusters import signature
 from policyradar.tagging.effective import effective_dates, folded_dates
 from policyradar.tagging.keywords import KeywordExtractor
 from policyradar.tagging.text import fold, fold_lines, segment
-from policyradar.tagging.urgency import UrgencyRules
+from policyradar.tagging.urgency import Nature, UrgencyRules
 from policyradar.tagging.watch import WatchMatcher
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
     from pathlib import Path
 
-    from policyradar.records import Urgency, WatchHit
+    from policyradar.records import WatchHit
     from policyradar.tagging.watch import Watchlist
 
 logger = logging.getLogger(__name__)
@@ -67,8 +69,9 @@ class Tags:
     watch_hits: tuple[WatchHit, ...]
     effective_dates: tuple[str, ...]  # ISO dates, sorted
     urgency: Urgency
-    is_promo: bool
+    is_promo: bool  # nature == "promo", kept for storage and filters
     signature: tuple[int, ...]
+    nature: Nature = Nature.RULE  # rule | news | promo (see tagging.urgency)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class Tags:
             "effective_dates": list(self.effective_dates),
             "urgency": str(self.urgency),
             "is_promo": self.is_promo,
+            "nature": str(self.nature),
             "signature": list(self.signature),
         }
 
@@ -102,6 +106,16 @@ class Classifier:
         """Bundled categories plus ``<home>/categories.toml``, with the given watchlists."""
         return cls(CategorySet.load(home), watchlists)
 
+    def redated(self, tags: Tags, dates: Sequence[str], reference: date) -> Tags:
+        """``tags`` with effective dates found later (in the section around a changed line):
+        the dates a change of its nature keeps, and a rule made high by one not long passed.
+        """
+        kept = _dates_of(tags.nature, tuple(sorted(set(dates))), reference)
+        urgency = tags.urgency
+        if tags.nature == Nature.RULE and self._urgency.current(kept, reference):
+            urgency = Urgency.HIGH
+        return replace(tags, effective_dates=kept, urgency=urgency)
+
     def classify(self, change: ChangeText) -> Tags:
         # Each text is folded once (cached); the joins are made of the folded texts.
         body, keyword_pieces, dated_pieces = change.pieces()
@@ -112,14 +126,17 @@ class Classifier:
         dates = folded_dates(dated_text, reference)
         # Only new text makes a change urgent: a removed "must" or deadline is no reason to hurry.
         removed = change.kind == REMOVED
-        level = self._urgency.level(
+        verdict = self._urgency.judge(
             fold(change.title) if removed else dated_text,
             is_promo=scored.is_promo,
             policy_like=scored.categories != (OTHER,),
+            edit=change.kind in (CHANGED, REMOVED),
+            news=scored.news,
             watch_hit=bool(hits),
             dates=effective_dates(change.title, reference) if removed else dates,
             reference=reference,
         )
+        dates = _dates_of(verdict.nature, dates, reference)
         title_tokens = segment(change.title)
         main = change.removed if change.kind == REMOVED else change.added
         # keywords and the near-duplicate signature come from the opening of long texts: cutting
@@ -139,10 +156,24 @@ class Classifier:
             ),
             watch_hits=hits,
             effective_dates=dates,
-            urgency=level,
-            is_promo=scored.is_promo,
+            urgency=verdict.urgency,
+            is_promo=verdict.nature == Nature.PROMO,
             signature=tuple(signature("", tokens=title_tokens + main_tokens)),
+            nature=verdict.nature,
         )
+
+
+def _dates_of(nature: Nature, dates: tuple[str, ...], reference: date) -> tuple[str, ...]:
+    """The effective dates a change of this nature has: an ad or event has none (the date of a
+    webinar is no date a rule applies from), news only dates still to come (a layoff that began
+    last week is no effective date), a rule all of them.
+    """
+    if nature == Nature.PROMO:
+        return ()
+    if nature == Nature.NEWS:
+        today = reference.isoformat()
+        return tuple(d for d in dates if d > today)
+    return dates
 
 
 def _join(*parts: str) -> str:

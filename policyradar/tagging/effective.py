@@ -1,10 +1,21 @@
 """Effective dates and deadlines (English, Chinese, German, Japanese) → sorted ISO dates.
 
 A date counts when its wording says it starts, ends or is due: a trigger before it ("Effective",
-"starting", "from", "by", 自, ab dem, Mit Wirkung zum), a marker after it (起, 生效, 前, 截止, より,
-から), "on"/"am" after a verb of effect ("will be deprecated on"), or a dated item start ("On
-August 10, 2022, we are…", "Am 10. August 2022", "2022年8月10日，我们将…"). A date without a year
-takes the reference (publish) date's year, or the next year when its month is earlier.
+"Effective:", "starting", "from", "by", "no later than", 自, 将于, 截止, ab dem, Mit Wirkung zum), a
+marker after it (起, 生效, 前, 截止, より, から), "on"/"am" after a verb of effect ("will be
+deprecated on", "we are updating … on"), a deadline named earlier in its sentence ("the deadline
+to … is April 30"), or a dated item start ("On August 10, 2022, we are…", "Am 10. August 2022",
+"2022年8月10日，我们将…", "8月29日，美国正式终止…").
+
+Dates of what was said or signed are not effective dates: "announced on", "agreed on", "signed on",
+发布, 宣布, 签署. A deadline (截止, "by", "no later than") counts: a seller must act by it. 截至 and
+"as of" count only where they do not date a statistic ("截至3月，月活超过…", "as of March 31, net
+sales were…").
+
+A date without a year is placed by the reference (publish) date and its tense: on or after the
+reference, or up to ``PAST_DAYS`` before it (up to ``PAST_TENSE_DAYS`` when its sentence is in the
+past tense), it is this year's; further back it is next year's ("Remove it by April 15" published
+in June). A past event is never pushed into next year.
 """
 
 from __future__ import annotations
@@ -18,9 +29,12 @@ from typing import TYPE_CHECKING
 from policyradar.tagging.text import fold
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 logger = logging.getLogger(__name__)
+
+PAST_DAYS = 60  # a yearless date this many days before the reference is a past one, not next year's
+PAST_TENSE_DAYS = 183  # ...and this many when its sentence is in the past tense
 
 _EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DE_MONTHS = {
@@ -79,7 +93,8 @@ _POST = re.compile(
 )
 _POST_START = re.compile(r"(?:起|开始|生效|实施|施行|执行|正式|より|から|以降|onwards?\b)")
 _PRE_EN = (
-    r"effective(?:\s+(?:as\s+of|from|on))?|starting(?:\s+(?:on|from|in))?|starts?\s+(?:on|from|in)"
+    r"effective(?:\s+date)?(?:\s+(?:as\s+of|from|on))?:?|starting(?:\s+(?:on|from|in))?"
+    r"|starts?\s+(?:on|from|in)"
     r"|beginning(?:\s+(?:on|in|from))?|begins?(?:\s+on)?|from|as\s+of|by|until|till|through|between"
     r"|no\s+later\s+than|not\s+later\s+than|before|prior\s+to|deadline(?:\s+(?:is|of))?:?"
     r"|(?:extended|deferred|postponed|pushed\s+back|moved)\s+(?:to|until)"
@@ -105,15 +120,40 @@ _EFFECT = re.compile(
     r"(?<![a-z])(?:will|shall|effect|effective|deprecat\w*|retir\w*|sunset\w*|discontinu\w*"
     r"|expir\w*|begin\w*|start\w*|requir\w*|apply|applies|implement\w*|due|deadline|ends?"
     r"|close[sd]?|remov\w*|launch(?:es)?|available|no longer|wird|werden|tritt|gilt|gelten"
+    r"|updat(?:e|es|ing)|chang(?:e|es|ing)|introduc(?:e|es|ing)|increas(?:e|es|ing)"
+    r"|reduc(?:e|es|ing)|lower(?:s|ing)?|rais(?:e|es|ing)"
     r")(?![a-z])"
 )
+# what was said, signed or done: its date is no effective date
 _PAST = re.compile(
     r"(?<![a-z])(?:announced|said|reported|released|published|launched|introduced|revealed"
-    r"|was|were|had|gab|hat|hatte|wurde|wurden|kündigte|berichtete)(?![a-z])"
-    r"|宣布|发布|表示|报道|消息|公布|据|発表|しました"
+    r"|agreed|signed|approved|passed|concluded|reached|voted|held"
+    r"|was|were|had|gab|hat|hatte|wurde|wurden|kündigte|berichtete|unterzeichnet)(?![a-z])"
+    r"|宣布|发布|表示|报道|消息|公布|据|签署|签订|签约|达成|举行|召开|発表|しました|締結"
 )
-_FUTURE_CJK = re.compile(r"将|会|拟|ます|予定")
-_RANGE = re.compile(r"^\s*(?:-|~|～|to|through|until|till|and|至|到|bis(?:\s+zum)?|から)\s*$")
+# the tense of a sentence, for a date without a year
+_PAST_TENSE = re.compile(
+    r"(?<![a-z])(?:was|were|had|began|started|took|went|ended|closed|cut|laid|announced|said"
+    r"|reported|confirmed|notified|happened)(?![a-z])|已|曾"
+)
+# a statistic dated "as of" / 截至: not an effective date
+_STATISTIC = re.compile(
+    r"(?<![a-z])(?:had|was|were|reached|totaled|totalled|stood|grew|rose|fell|increased"
+    r"|decreased|exceeded|surpassed|accounted|recorded)(?![a-z])"
+    r"|已|达到|高达|超过|突破|累计|共计|同比|环比|增长|下降|数据|显示|规模"
+)
+_AS_OF = re.compile(r"(?:(?<![a-z])as\s+of|截至)\s*(?:the\s+)?(?:" + _WEEKDAY + r")?$")
+# "the deadline to … is April 30": a deadline named earlier in the sentence, then a copula
+_DEADLINE_NOUN = re.compile(r"(?<![a-z])(?:deadline|due date|cut-?off)(?![a-z])|截止(?:日期|时间)")
+_COPULA = re.compile(
+    r"(?<![a-z])(?:is|are|will be|remains|(?:was|has been) (?:extended|moved) to)\s*$"
+)
+# what a dated item start says happens (Chinese): "8月29日，美国正式终止…"
+_EFFECT_CJK = re.compile(r"起|生效|实施|施行|执行|终止|取消|暂停|停止|上调|下调|收取|废止|适用")
+_FUTURE_CJK = re.compile(r"将|会|拟|正式|开始|调整|要求|须|必须|ます|予定")
+_RANGE = re.compile(
+    r"^\s*(?:-|~|～|to|through|until|till|and|(?:至|到)(?:次年|翌年|明年)?|bis(?:\s+zum)?|から)\s*$"
+)
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.\s")
 
 
@@ -140,7 +180,8 @@ def folded_dates(folded: str, reference: date) -> tuple[str, ...]:
         kept = _accepted(folded, found, previous)
         if kept is None:
             continue
-        resolved = _resolve(found, reference, previous[1] if kept == "range" and previous else None)
+        start = previous[1] if kept == "range" and previous else None
+        resolved = _resolve(found, reference, start, lambda f=found: _past_tense(folded, f))
         if resolved is None:
             continue
         out.add(resolved.isoformat())
@@ -214,7 +255,7 @@ def _month(m: re.Match[str]) -> int | None:
 
 
 def _accepted(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str | None:
-    """Why a date counts ("pre", "post", "on", "item", "range"), or None."""
+    """Why a date counts ("pre", "post", "on", "deadline", "item", "range"), or None."""
     line_start = max(folded.rfind("\n", 0, f.start) + 1, f.start - 80)
     left = folded[line_start : f.start]
     after = folded[f.end : f.end + 24]
@@ -227,22 +268,50 @@ def _accepted(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> s
     if f.form == "slash":
         return "post" if _POST.match(after) and not after.startswith(("至", "到")) else None
     if _PRE.search(left, _tail(left)):
+        if _AS_OF.search(left) and _STATISTIC.search(_rest(folded, f)):
+            return None  # "as of March 31, net sales were…", "截至3月，月活超过…"
         return "pre"
     if _POST.match(after):
         return "post"
     sentence = _SENTENCE_END.split(left)[-1]
-    rest = _SENTENCE_END.split(folded[f.end : f.end + 200])[0]
+    rest = _rest(folded, f)
     on = _ON.search(sentence)
     if on is not None:
         before = sentence[: on.start()]
         if not before.strip():
             return None if _PAST.search(rest) else "item"
-        if _EFFECT.search(before) and not _PAST.search(before[-30:]):
-            return "on"
-        return None
-    if not sentence.strip() and f.form == "cjk" and f.year and after[:1] in ("，", ",", "、"):
-        return "item" if _FUTURE_CJK.search(rest) and not _PAST.search(rest) else None
+        return "on" if _last(_EFFECT, before) > _last(_PAST, before) else None
+    if _COPULA.search(sentence):  # "the deadline to migrate … is April 30"
+        wide = folded[max(folded.rfind("\n", 0, f.start) + 1, f.start - 200) : f.start]
+        if _DEADLINE_NOUN.search(_SENTENCE_END.split(wide)[-1]):
+            return "deadline"
+    if not sentence.strip() and f.form == "cjk" and after[:1] in ("，", ",", "、"):
+        # a dated item start: "2022年8月10日，我们将…", "8月29日，美国正式终止…"
+        if _PAST.search(rest):
+            return None
+        if _EFFECT_CJK.search(rest) or (f.year and _FUTURE_CJK.search(rest)):
+            return "item"
     return None
+
+
+def _rest(folded: str, f: _Found) -> str:
+    """The rest of a date's sentence."""
+    return _SENTENCE_END.split(folded[f.end : f.end + 200])[0]
+
+
+def _last(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of ``pattern`` in ``text`` starts (-1: none)."""
+    found = -1
+    for m in pattern.finditer(text):
+        found = m.start()
+    return found
+
+
+def _past_tense(folded: str, f: _Found) -> bool:
+    """Whether the sentence around a date tells of the past ("layoffs began on January 26")."""
+    line_start = max(folded.rfind("\n", 0, f.start) + 1, f.start - 80)
+    sentence = _SENTENCE_END.split(folded[line_start : f.start])[-1] + _rest(folded, f)
+    return _PAST_TENSE.search(sentence) is not None
 
 
 def _tail(left: str) -> int:
@@ -251,12 +320,24 @@ def _tail(left: str) -> int:
     return len(left) - other.start() if other else 0
 
 
-def _resolve(f: _Found, reference: date, start: date | None) -> date | None:
+def _resolve(
+    f: _Found, reference: date, start: date | None, past_tense: Callable[[], bool]
+) -> date | None:
+    """The date of a match: its own year, the start of its range's, or one placed by the
+    reference date and the tense of its sentence (see the module's docstring).
+    """
     year = f.year
     if year is None and start is not None:
         year = start.year + (1 if (f.month, f.day) < (start.month, start.day) else 0)
     if year is None:
-        year = reference.year + (1 if f.month < reference.month else 0)
+        year = reference.year
+        if (f.month, f.day) < (reference.month, reference.day):
+            try:
+                back = (reference - date(year, f.month, f.day)).days
+            except ValueError:
+                back = 0  # February 29 of a year without one: dropped below
+            if back > PAST_DAYS and (back > PAST_TENSE_DAYS or not past_tense()):
+                year += 1
     try:
         return date(year, f.month, f.day)
     except ValueError:

@@ -1,10 +1,25 @@
-"""Urgency ``high | medium | low`` of a change: its wording, dates, watch hits and promo flag."""
+"""What a change is (a rule, news or a promotion) and how urgent it is.
+
+- **rule**: a fee, policy, compliance or deadline change that binds the seller, or any edit of a
+  watched page's text. Its evidence: action wording ([urgency] high: must, required, 须, 强制,
+  下架, deadline…), change wording ([urgency] medium: policy, will change, 调整, 生效, 新规…), an
+  effective date that has not long passed, a policy category, and being an edit or removal.
+- **news**: coverage *about* platforms and the market (results, layoffs, statistics, rankings,
+  roundups, trends, opinion, interviews; [nature] news words), when that evidence outweighs the
+  rule evidence, or when there is hardly any rule evidence at all.
+- **promo**: an ad, event, webinar, course or sponsored piece (decided by the categories' pass).
+
+Urgency follows: a rule is **high** with an action word, a watch hit, or an effective date or
+deadline on or after ``recent_days`` before the reference date, else **medium**; news is **low**
+(medium with a watch hit); a promotion is **low**.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING
+from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
 
 from policyradar.records import Urgency
 from policyradar.tagging.matching import TermMatcher
@@ -16,19 +31,30 @@ logger = logging.getLogger(__name__)
 
 _WORDED = (Urgency.HIGH, Urgency.MEDIUM)  # the levels with words of their own in [urgency]
 _NEUTRAL = "neutral"
+# weights of the rule evidence
+ACTION_WEIGHT = 2.0  # each distinct action word ([urgency] high)
+CHANGE_WEIGHT = 1.0  # each distinct change word ([urgency] medium)
+DATE_WEIGHT = 2.0  # an effective date that has not long passed
+CATEGORY_WEIGHT = 1.0  # a policy category
+EDIT_WEIGHT = 2.0  # an edit or a removal of a document's text
+MIN_RULE = 2.0  # less rule evidence than this is no rule
+
+
+class Nature(StrEnum):
+    """What a change is."""
+
+    RULE = "rule"
+    NEWS = "news"
+    PROMO = "promo"
+
+
+class Verdict(NamedTuple):
+    nature: Nature
+    urgency: Urgency
 
 
 class UrgencyRules:
-    """Urgency words from ``[urgency]`` in categories.toml and the date window from settings.
-
-    - high: a watch hit; an effective date or deadline at most ``urgent_days`` after the
-      reference date (or at most ``recent_days`` before it); or wording such as must,
-      mandatory, will be required, no longer, 强制, 下架, 封号, 禁令, 预警.
-    - low: ads and events, and changes with nothing policy-like (category ``other`` and no
-      urgency word at all).
-    High wording counts only in a policy-like change (one with a category).
-    - medium: everything else.
-    """
+    """Urgency words from ``[urgency]`` in categories.toml and the date window from settings."""
 
     def __init__(
         self, words: Mapping[str, Iterable[str]], urgent_days: int = 30, recent_days: int = 7
@@ -36,38 +62,59 @@ class UrgencyRules:
         self._matcher: TermMatcher[str] = TermMatcher(
             (word, level) for level in (*_WORDED, _NEUTRAL) for word in words.get(level, ())
         )
-        self.urgent_days = urgent_days
+        self.urgent_days = urgent_days  # kept for callers that bound "soon" (see `soon`)
         self.recent_days = recent_days
 
-    def words(self, folded: str) -> set[str]:
-        """Levels whose words occur in folded text (the longest phrase wins)."""
+    def found(self, folded: str) -> dict[str, int]:
+        """Distinct words of each level in folded text (the longest phrase wins)."""
         matcher = self._matcher
-        return {p for key in matcher.count_longest(folded) for p in matcher.payloads(key)}
+        out: dict[str, int] = {}
+        for key in matcher.count_longest(folded):
+            for level in matcher.payloads(key):
+                out[level] = out.get(level, 0) + 1
+        return out
 
     def soon(self, dates: Iterable[str], reference: date) -> bool:
+        """An effective date between ``recent_days`` before and ``urgent_days`` after."""
         for iso in dates:
             delta = (date.fromisoformat(iso) - reference).days
             if -self.recent_days <= delta <= self.urgent_days:
                 return True
         return False
 
-    def level(
+    def current(self, dates: Iterable[str], reference: date) -> bool:
+        """An effective date on or after ``recent_days`` before the reference date."""
+        return any((date.fromisoformat(iso) - reference).days >= -self.recent_days for iso in dates)
+
+    def judge(
         self,
         folded: str,
         *,
         is_promo: bool,
         policy_like: bool,
+        edit: bool,
+        news: float,
         watch_hit: bool,
         dates: Iterable[str],
         reference: date,
-    ) -> Urgency:
+    ) -> Verdict:
+        """The nature and urgency of a change from its folded text (title and new text), the
+        categories' verdict (``is_promo``, ``policy_like``, the ``news`` evidence), whether it
+        edits or removes a document, its watch hits and its effective dates.
+        """
         if is_promo:
-            return Urgency.LOW
-        if watch_hit:
-            return Urgency.HIGH
-        found = self.words(folded)
-        if not policy_like and found.isdisjoint(_WORDED):
-            return Urgency.LOW
-        if self.soon(dates, reference) or (policy_like and Urgency.HIGH in found):
-            return Urgency.HIGH
-        return Urgency.MEDIUM
+            return Verdict(Nature.PROMO, Urgency.LOW)
+        found = self.found(folded)
+        current = self.current(dates, reference)
+        rule = (
+            ACTION_WEIGHT * found.get(Urgency.HIGH, 0)
+            + CHANGE_WEIGHT * found.get(Urgency.MEDIUM, 0)
+            + (DATE_WEIGHT if current else 0.0)
+            + (CATEGORY_WEIGHT if policy_like else 0.0)
+            + (EDIT_WEIGHT if edit else 0.0)
+        )
+        if rule < MIN_RULE or rule <= news:
+            return Verdict(Nature.NEWS, Urgency.MEDIUM if watch_hit else Urgency.LOW)
+        if watch_hit or current or Urgency.HIGH in found:
+            return Verdict(Nature.RULE, Urgency.HIGH)
+        return Verdict(Nature.RULE, Urgency.MEDIUM)
