@@ -18,11 +18,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/policyradar demo --keep demo-home
 
-# The browser tests drive Debian's chromium (CI runs as root; elsewhere they skip without it).
+# Debian's chromium, for the browser tests and for sources with render = "browser", and a Chinese
+# font (fonts-noto-cjk): without one, headless chromium draws every Chinese character as a box.
+# Installs what is missing when run as root (CI); elsewhere it says what to install.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
-	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "chromium is missing: the browser tests will be skipped (apt-get install chromium)"
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	  [ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fonts-noto-cjk"; \
+	  [ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+	  || echo "missing:$$missing; run as root: apt-get install chromium fonts-noto-cjk" \
+	    "(the browser tests are skipped, and rendered pages show Chinese as boxes)"
 
 test: $(STAMP) chromium
 	$(BIN)/pytest -q

@@ -26,6 +26,9 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
 RETRY_BACKOFF_MAX = 60.0
+# A request that is given up becomes its source's reason in the run's summary: no ERROR line too.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+DNS_TIMEOUT = 10  # seconds for a host name to resolve (Scrapy's default: 60)
 # Items of one response are processed one at a time (cheaper than starting 100 tasks per response).
 CONCURRENT_ITEMS = 1
 # Responses held at once between download and store (default 5 MB): enough to keep the workers
@@ -63,10 +66,14 @@ EXTENSIONS_BASE = _without(
     _scrapy.EXTENSIONS_BASE, "RemoteControl", "TelnetConsole", "FeedExporter"
 )
 DOWNLOADER_MIDDLEWARES = {
+    "policyradar.crawler.middlewares.progress.DoneFailureMiddleware": 10,
     "policyradar.crawler.middlewares.lawful.LoggedInAreaMiddleware": 50,
     "policyradar.crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     "policyradar.crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "policyradar.crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    "policyradar.crawler.middlewares.progress.DoneOutputMiddleware": 10,
 }
 ITEM_PIPELINES = {
     "policyradar.crawler.pipelines.canonical.CanonicalUrlPipeline": 100,

@@ -8,6 +8,9 @@ line (and the demo), :func:`label` for the web UI, :func:`word` for the digest a
 
 from __future__ import annotations
 
+import functools
+import re
+
 LANGUAGES = ("zh", "en")
 
 CLI: dict[str, tuple[str, str]] = {
@@ -36,18 +39,69 @@ CLI: dict[str, tuple[str, str]] = {
     "categories": ("类别", "Categories"),
     "effective": ("生效日期", "Effective"),
     "keywords": ("关键词", "Keywords"),
+    "summary": ("概要", "Summary"),
+    "facts": ("数值变化", "What changed"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "never": ("从未运行", "never run"),
+    "outcome_changed": ("有变更", "changed"),
+    "outcome_unchanged": ("无变化", "unchanged"),
+    "outcome_error": ("出错", "error"),
+    "kind_new": ("新增", "new"),
+    "kind_changed": ("修改", "changed"),
+    "kind_removed": ("删除", "removed"),
+    "event_anomaly": ("异常", "anomaly"),
+    "event_error": ("错误", "error"),
+    "list_sep": ("、", ", "),
+    "delivery_sent": ("已发送", "sent"),
+    "delivery_dry-run": ("预览", "dry-run"),
+    "delivery_empty": ("无内容", "empty"),
+    "delivery_failed": ("失败", "failed"),
+    "delivery_ok": ("正常", "ok"),
+    "delivery_detail_sent": (
+        "{sent} 条消息，{changes} 条变更",
+        "{sent} part(s), {changes} change(s)",
+    ),
+    "delivery_detail_dry": (
+        "{parts} 条消息，{changes} 条变更，未发送",
+        "{parts} part(s), {changes} change(s), not sent",
+    ),
+    "delivery_detail_failed": (
+        "已发送 {sent}/{parts} 条：{error}",
+        "{sent}/{parts} part(s) sent: {error}",
+    ),
     "no_changes": ("没有符合条件的变更。", "No changes match."),
     "no_change": ("没有编号为 {id} 的变更。", "No change with id {id}."),
     "run_summary": (
-        "第 {run} 次抓取：{sources} 个来源，{requests} 个请求，用时 {seconds:.1f} 秒",
-        "Run {run}: {sources} sources, {requests} requests, {seconds:.1f} s",
+        "第 {run} 次抓取：{sources} 个来源（{failed} 个出错），{requests} 个请求，"
+        "用时 {seconds:.1f} 秒",
+        "Run {run}: {sources} sources ({failed} failed), {requests} requests, {seconds:.1f} s",
     ),
     "crawling": ("抓取中", "Crawling"),
+    "progress_sources": ("来源", "Sources"),
+    "progress_counts": ("页面 {pages} · 变更 {changes}", "pages {pages} · changes {changes}"),
+    "progress_left": ("剩余", "left"),
     "all_failed": ("所有来源都失败了。", "Every source failed."),
+    "all_failed_network": (
+        "所有来源都失败了：这台机器连不上这些网站。运行 {cmd} doctor 查看原因。",
+        "Every source failed: this machine cannot reach the sites. Run `{cmd} doctor` to see why.",
+    ),
     "init_done": ("已写入初始配置：{path}", "Starter config written to {path}"),
+    "init_next": (
+        "下一步：\n"
+        "  {cmd} doctor      检查配置、网络和数据库\n"
+        "  {cmd} crawl       第一次抓取：记下各来源现有的内容（基线）\n"
+        "  {cmd} changes     之后每次抓取发现的变更\n"
+        "  {cmd} serve       在浏览器里查看：http://127.0.0.1:8750/\n"
+        "要接收每日摘要（企业微信、Telegram、邮件），编辑 {config} 里的 [[subscription]] 示例。",
+        "Next:\n"
+        "  {cmd} doctor      check the config, the network and the database\n"
+        "  {cmd} crawl       a first crawl: notes what each source holds now (the baseline)\n"
+        "  {cmd} changes     what later crawls find\n"
+        "  {cmd} serve       browse them at http://127.0.0.1:8750/\n"
+        "For daily digests (WeCom, Telegram, email), fill in the [[subscription]] example in "
+        "{config}.",
+    ),
     "init_exists": ("{path} 已存在；加 --force 覆盖。", "{path} exists; use --force to overwrite."),
     "no_sources": ("没有可抓取的来源。", "No sources to crawl."),
     "demo_intro": (
@@ -69,14 +123,20 @@ CLI: dict[str, tuple[str, str]] = {
         "The daily digest as each channel renders it, {files} files in {folder}:",
     ),
     "demo_next": (
-        "查看：policyradar --home {home} changes / show <编号>",
-        "Explore: policyradar --home {home} changes / show <id>",
+        "接着看看：\n  {cmd} changes         变更列表\n  {cmd} show <编号>     一条变更的差异\n"
+        "  {cmd} serve           网页：http://127.0.0.1:8750/",
+        "Explore:\n  {cmd} changes         the list of changes\n  {cmd} show <id>       one "
+        "change with its diff\n  {cmd} serve           the web UI: http://127.0.0.1:8750/",
     ),
     "no_hits": ("没有找到匹配的变更。", "No changes match."),
     "title_snippet": ("标题与摘要", "Title and snippet"),
     "serving": (
         "政策雷达网页：{url}（按 Ctrl+C 退出）",
         "PolicyRadar web UI: {url} (Ctrl+C to stop)",
+    ),
+    "schedule_on": (
+        "定时运行（抓取后发送到期的摘要）：每天 {slots}",
+        "Scheduled runs (crawl, then the due digests): daily at {slots}",
     ),
     "no_watchlists": ("还没有关注列表。", "No watchlists yet."),
     "category_ids": ("可用类别：{ids}", "Categories: {ids}"),
@@ -86,6 +146,25 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "watchlist_updated": ("已更新关注列表 {name}。", "Updated watchlist {name}."),
     "reclassified": ("已重新分类 {count} 条变更。", "Reclassified {count} changes."),
+    "no_deadlines": (
+        "未来 {days} 天内没有生效日期。",
+        "No effective dates in the next {days} days.",
+    ),
+    "deadlines_title": (
+        "未来 {days} 天内生效（{n} 个日期）",
+        "Coming into force in {days} days ({n})",
+    ),
+    "date": ("日期", "Date"),
+    "countdown": ("倒计时", "Countdown"),
+    "ics_written": (
+        "已写入日历文件 {path}：{n} 个生效日期（{first} 至 {last}）",
+        "Calendar written to {path}: {n} dates ({first} to {last})",
+    ),
+    "ics_failed": ("--ics：无法写入 {path}：{reason}", "--ics: cannot write {path}: {reason}"),
+    "profile_applied": (
+        "已按 config.toml 的 [profile] 筛选（--all 显示全部）",
+        "Filtered by the [profile] of config.toml (--all shows everything)",
+    ),
     "check_entries": ("条目", "Entries"),
     "check_documents": ("文档", "Docs"),
     "check_failures": ("解析失败", "Parse failures"),
@@ -94,14 +173,127 @@ CLI: dict[str, tuple[str, str]] = {
     "verdict_ok": ("正常", "ok"),
     "verdict_warn": ("注意", "warn"),
     "verdict_broken": ("可能已失效", "probably broken"),
+    "verdict_unreachable": ("网络不可达", "network unreachable"),
     "check_summary": (
-        "{n} 个来源：{ok} 正常，{warn} 需注意，{broken} 可能已失效",
-        "{n} sources: {ok} ok, {warn} warn, {broken} probably broken",
+        "{n} 个来源：{ok} 正常，{warn} 需注意，{broken} 可能已失效，{unreachable} 网络不可达",
+        "{n} sources: {ok} ok, {warn} warn, {broken} probably broken, {unreachable} unreachable",
     ),
     "recorded": (
         "已保存 {files} 个文件到 {folder}，expected.toml 列出 {documents} 个文档；请检查后提交。",
         "Saved {files} files into {folder}; expected.toml lists {documents} documents. "
         "Review before committing.",
+    ),
+    # policyradar doctor: one line per check, with its fix
+    "doctor_config": ("配置", "config"),
+    "doctor_database": ("数据库", "database"),
+    "doctor_lexicon": ("词典缓存", "lexicon"),
+    "doctor_disk": ("磁盘", "disk"),
+    "doctor_browser": ("浏览器", "browser"),
+    "doctor_subs": ("订阅", "subscriptions"),
+    "doctor_sub": ("订阅 {name}", "subscription {name}"),
+    "doctor_host": ("网站 {host}", "site {host}"),
+    "doctor_web": ("网页界面", "web UI"),
+    "doctor_fix": ("修复：", "fix: "),
+    "doctor_summary": (
+        "{ok} 项正常，{warn} 项提醒，{fail} 项失败",
+        "{ok} ok, {warn} warnings, {fail} failed",
+    ),
+    "doctor_no_home": ("{home} 里没有 sources.toml", "no sources.toml in {home}"),
+    "doctor_no_home_fix": (
+        "运行 policyradar init 写入初始配置（或用 --home 指定数据目录）",
+        "run `policyradar init` to write a starter config (or point --home at your home)",
+    ),
+    "doctor_config_ok": (
+        "{home}：启用 {enabled}/{total} 个来源，{subs} 个订阅",
+        "{home}: {enabled} of {total} sources enabled, {subs} subscriptions",
+    ),
+    "doctor_config_default": ("（没有 config.toml：使用默认设置）", " (no config.toml: defaults)"),
+    "doctor_config_fix": ("按提示修改上面指出的文件和字段", "edit the file and field named above"),
+    "doctor_db_none": (
+        "{path} 还不存在；第一次抓取时创建",
+        "{path} does not exist yet; the first crawl creates it",
+    ),
+    "doctor_db_ok": (
+        "{path} 完好：{changes} 条变更，结构版本 {schema}",
+        "{path} is sound: {changes} changes, schema {schema}",
+    ),
+    "doctor_db_pending": (
+        "；{n} 个升级将在下次运行时自动完成",
+        "; {n} migrations apply on the next run",
+    ),
+    "doctor_db_broken": ("{path} 已损坏：{problem}", "{path} is damaged: {problem}"),
+    "doctor_db_broken_fix": (
+        "停止抓取，备份后用 sqlite3 的 .recover 修复，或把它移走重新抓取（历史会丢失）",
+        "stop crawls, back it up, then repair it with sqlite3's .recover, or move it aside and "
+        "crawl again (the history is lost)",
+    ),
+    "doctor_db_newer": (
+        "数据库由更新版本的政策雷达写入（未知的升级：{names}）",
+        "the database was written by a newer PolicyRadar (unknown migrations: {names})",
+    ),
+    "doctor_db_newer_fix": ("升级政策雷达到最新版本", "upgrade PolicyRadar"),
+    "doctor_lexicon_ok": ("{path}（{mb:.1f} MB）", "{path} ({mb:.1f} MB)"),
+    "doctor_lexicon_none": (
+        "{path} 还没有生成；第一次抓取时生成（约 3 秒）",
+        "{path} is not built yet; the first crawl builds it (~3 s)",
+    ),
+    "doctor_lexicon_bad": (
+        "{path} 已损坏（{error}）；下次使用时会重新生成",
+        "{path} is damaged ({error}); it is rebuilt when next used",
+    ),
+    "doctor_lexicon_bad_fix": ("也可以直接删除该文件", "or delete the file now"),
+    "doctor_lexicon_fix": (
+        "删除该目录，或把环境变量 {env} 设为你自己的目录",
+        "remove that directory, or set {env} to a directory of your own",
+    ),
+    "doctor_disk_free": ("{path} 所在磁盘剩余 {mb:,.0f} MB", "{mb:,.0f} MB free where {path} is"),
+    "doctor_disk_fix": (
+        "腾出空间（至少 {mb} MB），或用 --home 把数据目录放到更大的磁盘",
+        "free some space (at least {mb} MB), or move the home to a larger disk (--home)",
+    ),
+    "doctor_browser_unused": (
+        '不需要：没有启用 render = "browser" 的来源',
+        'not needed: no enabled source sets render = "browser"',
+    ),
+    "doctor_browser_ok": (
+        "{path}，供 {n} 个需要渲染的来源使用",
+        "{path}, for {n} sources that render in a browser",
+    ),
+    "doctor_browser_fix": (
+        "pip install 'policyradar[browser]'，并安装 chromium 和中文字体（make chromium，或 "
+        "apt-get install chromium fonts-noto-cjk）",
+        "pip install 'policyradar[browser]', then chromium and a Chinese font (make chromium, "
+        "or apt-get install chromium fonts-noto-cjk)",
+    ),
+    "doctor_no_cjk_font": (
+        "没有中文字体：浏览器渲染的页面里汉字会显示成方框",
+        "no Chinese font: pages rendered in the browser show Chinese as boxes",
+    ),
+    "doctor_font_fix": ("apt-get install fonts-noto-cjk", "apt-get install fonts-noto-cjk"),
+    "doctor_no_subs": ("没有配置订阅：摘要不会发送", "no subscriptions: no digest is sent"),
+    "doctor_no_subs_fix": (
+        "在 config.toml 里取消 [[subscription]] 示例的注释并填写",
+        "uncomment and fill in the [[subscription]] example in config.toml",
+    ),
+    "doctor_sub_env_unset": (
+        "环境变量 {env} 没有设置（url_env 指向它）",
+        "the environment variable {env} (its url_env) is not set",
+    ),
+    "doctor_sub_env_fix": (
+        "设置环境变量：export {env}='wecombot://KEY'（或写进 systemd 的 EnvironmentFile）",
+        "set the variable: export {env}='wecombot://KEY' (or put it in systemd's EnvironmentFile)",
+    ),
+    "doctor_sub_ok": ("{target}", "{target}"),
+    "doctor_sub_reached": ("{target}，{host} 可以连接", "{target}; {host} answers"),
+    "doctor_sub_unreachable": ("{target}：{problem}", "{target}: {problem}"),
+    "doctor_host_sources": ("（{n} 个来源）", " ({n} sources)"),
+    "doctor_net_fix": (
+        "检查网络、DNS 和防火墙；需要代理时设置 HTTPS_PROXY（抓取和 doctor 都会使用）",
+        "check the network, DNS and firewall; behind a proxy set HTTPS_PROXY (crawls use it too)",
+    ),
+    "doctor_web_fix": (
+        "确认 policyradar serve 正在运行；设置了令牌时同时设置 POLICYRADAR_TOKEN",
+        "check that `policyradar serve` runs; with a token, set POLICYRADAR_TOKEN too",
     ),
 }
 
@@ -129,11 +321,19 @@ WEB: dict[str, tuple[str, str]] = {
         "Nothing here yet: run policyradar crawl (or policyradar demo) first.",
     ),
     "results": ("{n} 条结果（按相关度和时间排序）", "{n} results (by relevance and recency)"),
+    "via_glossary": ("（词表：{terms}）", "(glossary: {terms})"),
+    "via_glossary_title": (
+        "按卖家词表找到的同义词（data/glossary.toml）",
+        "Found through the seller glossary (data/glossary.toml)",
+    ),
     "older": ("更早 →", "Older →"),
     "newer": ("← 较新", "← Newer"),
     "kind_new": ("新增", "new"),
     "kind_changed": ("变更", "changed"),
     "kind_removed": ("删除", "removed"),
+    "outcome_changed": ("有变更", "changed"),
+    "outcome_unchanged": ("无变化", "unchanged"),
+    "outcome_error": ("出错", "error"),
     "urgency_high": ("紧急", "high"),
     "urgency_medium": ("一般", "medium"),
     "urgency_low": ("较低", "low"),
@@ -144,6 +344,8 @@ WEB: dict[str, tuple[str, str]] = {
     "categories": ("类别", "Categories"),
     "effective": ("生效日期", "Effective"),
     "watch_hits": ("关注命中", "Watch hits"),
+    "summary": ("概要", "Summary"),
+    "facts": ("数值变化", "What changed"),
     "original": ("原文链接", "Source page"),
     "unsafe_url": ("（链接不是 http/https，未显示为链接）", "(not an http/https link)"),
     "history": ("版本历史", "Version history"),
@@ -175,6 +377,25 @@ WEB: dict[str, tuple[str, str]] = {
     "language": ("English", "中文"),
     "json": ("JSON", "JSON"),
     "document": ("文档", "Document"),
+    "deadlines": ("生效日期", "Deadlines"),
+    "deadlines_intro": (
+        "未来 {days} 天内生效的规则（含今天），按日期排列。",
+        "Rules coming into force in the next {days} days (today included), by date.",
+    ),
+    "no_deadlines": ("这段时间内没有生效日期。", "No effective dates in this period."),
+    "calendar": ("订阅日历（iCalendar）", "Subscribe in a calendar (iCalendar)"),
+    "calendar_help": (
+        "把这个地址添加到手机日历、Outlook 或企业微信日历的“订阅日历”，新的生效日期会自动出现。",
+        "Add this address as a subscribed calendar on your phone, in Outlook or in WeCom's"
+        " calendar: new dates appear by themselves.",
+    ),
+    "days_left": ("倒计时", "Countdown"),
+    "days_window": ("未来天数", "Days ahead"),
+    "date": ("日期", "Date"),
+    "feed_all": ("全部变更", "All changes"),
+    "feed_urgent": ("紧急变更", "Urgent changes"),
+    "feed_marketplace": ("站点 {name}", "Marketplace {name}"),
+    "marketplaces": ("涉及站点", "Marketplaces"),
 }
 
 DIGEST: dict[str, tuple[str, str]] = {
@@ -209,6 +430,18 @@ DIGEST: dict[str, tuple[str, str]] = {
     "today": ("今天", "today"),
     "past": ("已生效", "in effect"),
     "continued": ("续", "cont."),
+    # the "coming into force" section and the reminders (digest.deadlines, digest.reminders)
+    "deadlines_section": ("即将生效", "Coming into force"),
+    "deadlines_more": (
+        "另有 {n} 个生效日期：见网页版的“生效日期”页（/deadlines）",
+        "{n} more dates: see the Deadlines page of the web UI (/deadlines)",
+    ),
+    "deadlines": ("生效日期", "Deadlines"),
+    "tomorrow": ("明天", "tomorrow"),
+    "days_later": ("{n} 天后", "in {n} days"),
+    "reminder": ("生效提醒", "Reminder"),
+    "reminder_section": ("即将生效，请提前准备", "Coming into force soon: get ready"),
+    "reminders_n": ("{n} 条提醒", "{n} reminders"),
     "health_line": (
         "最近 {runs} 次抓取中 {errors} 次出错、{anomalous} 次异常",
         "{errors} errors and {anomalous} anomalous runs in the last {runs}",
@@ -228,10 +461,45 @@ DIGEST: dict[str, tuple[str, str]] = {
     "aside": ("{text}（{note}）", "{text} ({note})"),  # a note after a value
     "title_box": ("【{title}】", "[{title}]"),  # a plain-text message's title
     "html_lang": ("zh-CN", "en"),  # an HTML page's lang attribute
+    # a change's one-line summary (policyradar.tagging.summary) and its facts
+    "summary": ("概要", "Summary"),
+    "facts": ("数值变化", "What changed"),
+    "summary_tags": ("【{tags}】", "[{tags}] "),
+    "summary_dot": ("·", " · "),
+    "summary_facts_sep": ("；", "; "),
+    "summary_more": ("等 {n} 项", " and {n} more"),
+    "summary_changed": ("（内容更新）", " (updated)"),
+    "summary_removed": ("（已删除）", " (removed)"),
+    "summary_effective": ("，{date} 起生效", ", effective {date}"),
+    "market_US": ("美国站", "US"),
+    "market_UK": ("英国站", "UK"),
+    "market_DE": ("德国站", "Germany"),
+    "market_FR": ("法国站", "France"),
+    "market_IT": ("意大利站", "Italy"),
+    "market_ES": ("西班牙站", "Spain"),
+    "market_EU": ("欧洲站", "EU"),
+    "market_JP": ("日本站", "Japan"),
+    "market_CA": ("加拿大站", "Canada"),
+    "market_MX": ("墨西哥站", "Mexico"),
+    "market_AU": ("澳洲站", "Australia"),
+    "market_BR": ("巴西站", "Brazil"),
+    "market_SG": ("新加坡站", "Singapore"),
+    "market_AE": ("阿联酋站", "UAE"),
+    "market_SA": ("沙特站", "Saudi Arabia"),
+    "market_IN": ("印度站", "India"),
+    "market_CN": ("中国", "China"),
+    "market_GLOBAL": ("全球", "Global"),
 }
 
 ERRORS: dict[str, tuple[str, str]] = {
     "not_found": ("找不到这个页面。", "Page not found."),
+    "unknown_feed": (
+        "没有这个{what}：{value}。可用的有：{known}",
+        "No such {what}: {value}. Known: {known}",
+    ),
+    "what_category": ("类别", "category"),
+    "what_watchlist": ("关注列表", "watchlist"),
+    "what_marketplace": ("站点", "marketplace"),
     "bad_request": ("请求无效", "Bad request"),
     "unauthorized": ("需要访问令牌。", "An access token is required."),
     "search_empty": ("请输入要搜索的词。", "Type a word to search for."),
@@ -260,6 +528,77 @@ ERRORS: dict[str, tuple[str, str]] = {
         "查询词太多（最多 {max} 个）。",
         "Too many words in the query (at most {max}).",
     ),
+    "no_subscriptions": (
+        "还没有配置订阅：在 config.toml 里填写 [[subscription]]"
+        "（policyradar init 写入的文件里有示例）",
+        "no subscriptions configured; add a [[subscription]] table to config.toml (the one "
+        "`policyradar init` writes has an example)",
+    ),
+    "no_subscription_named": (
+        "没有名为 {name} 的订阅（已有：{known}）",
+        "no subscription named {name} (known: {known})",
+    ),
+    "none_configured": ("无", "none configured"),
+    "no_watchlist_named": ("没有名为 {name} 的关注列表", "no watchlist named {name}"),
+    "unknown_category": (
+        "未知类别 {name}；可用的类别：{ids}",
+        "unknown category {name}; expected one of {ids}",
+    ),
+    "bad_since": (
+        "{value} 不是 ISO 日期，例如 2026-03-01",
+        "{value} is not an ISO date such as 2026-03-01",
+    ),
+    "no_enabled_sources": ("没有启用的来源可检查", "no enabled sources to check"),
+    "bad_snapshot": ("快照名称无效：{name}", "bad snapshot name {name}"),
+    "no_fixtures_dir": (
+        "这里没有 tests/fixtures 目录；用 --into DIR 指定位置",
+        "no tests/fixtures folder here; say where with --into DIR",
+    ),
+    "no_source_id": ("{path}：没有编号为 {id} 的来源", "{path}: no source with id {id}"),
+    "crawl_running": (
+        "{home} 里已有一次抓取正在进行；等它结束后再试。",
+        "A crawl is already running in {home}; try again when it has finished.",
+    ),
+    # Why a fetch failed. Stored and logged in English (policyradar.crawler.failures writes
+    # them); reason() shows a stored one in the reader's language. Most specific first.
+    "reason_dns": ("网络不可达：无法解析 {host}", "network unreachable: cannot resolve {host}"),
+    "reason_refused": (
+        "网络不可达：{host} 拒绝连接",
+        "network unreachable: {host} refused the connection",
+    ),
+    "reason_proxy": (
+        "网络不可达：连不上代理 {proxy}",
+        "network unreachable: the proxy {proxy} cannot be reached",
+    ),
+    "reason_no_route": (
+        "网络不可达：无法连接 {host}",
+        "network unreachable: cannot connect to {host}",
+    ),
+    "reason_timeout": (
+        "超时：{host} {seconds} 秒内没有响应",
+        "timed out: {host} did not answer within {seconds} s",
+    ),
+    "reason_timeout_plain": ("超时：{host} 没有响应", "timed out: {host} did not answer"),
+    "reason_tls": ("TLS 握手失败：{host}（{error}）", "TLS failed: {host} ({error})"),
+    "reason_lost": ("连接中断：{host}", "connection lost: {host}"),
+    "reason_cut": ("响应不完整：{host}", "response cut short: {host}"),
+    "reason_failed": ("下载失败：{detail}", "download failed: {detail}"),
+    "reason_http": ("服务器返回 HTTP {status}", "HTTP {status}"),
+    "reason_robots": ("robots.txt 不允许抓取", "forbidden by robots.txt"),
+    "reason_login_wall": ("登录墙：被重定向到 {target}", "login wall: redirected to {target}"),
+    "reason_login": ("登录墙", "login wall"),
+    "reason_captcha": ("验证码页面", "captcha"),
+    "reason_error_page": ("错误页面", "error page"),
+    "reason_empty_page": ("空页面", "empty page"),
+    "reason_shrank": (
+        "内容从 {old} 字缩减到 {new} 字",
+        "content shrank from {old} to {new} characters",
+    ),
+    "reason_no_entries": (
+        "列表为空：item/link 选择器没有匹配到任何条目",
+        "no entries found: the item/link selectors matched nothing",
+    ),
+    "reason_not_html": ("列表页不是 HTML", "the list page is not HTML"),
 }
 
 
@@ -289,6 +628,38 @@ def word(key: str, lang: str = "zh", **values: object) -> str:
 def error(key: str, lang: str = "zh", **values: object) -> str:
     """An error message shown to a user."""
     return _lookup(ERRORS, key, lang, values)
+
+
+def reason(text: str, lang: str = "zh") -> str:
+    """A stored failure reason (English, see ``reason_*`` in :data:`ERRORS`) in ``lang``.
+
+    A reason of another form is returned as it is.
+    """
+    if lang == "en" or not text:
+        return text
+    head, sep, url = text.rpartition(" — ")  # a run's error: "reason — url"
+    if sep and "://" in url:
+        return f"{reason(head, lang)}{sep}{url}"
+    for key, pattern in _reason_patterns():
+        match = pattern.match(text)
+        if match:
+            return error(key, lang, **match.groupdict())
+    return text
+
+
+@functools.cache
+def _reason_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each ``reason_*`` entry's English words as a pattern capturing its fields."""
+    found = []
+    for key, (_, en) in ERRORS.items():
+        if not key.startswith("reason_"):
+            continue
+        parts = re.split(r"\{(\w+)\}", en)
+        regex = "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+        )
+        found.append((key, re.compile(f"^{regex}$", re.DOTALL)))
+    return tuple(found)
 
 
 def other_language(lang: str) -> str:

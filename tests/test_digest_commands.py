@@ -26,8 +26,10 @@ KEY = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 class FakeContext:
     """What the CLI's Context offers the commands: home, lang, config(), storage()."""
 
-    def __init__(self, home: Path, subscriptions: tuple[Subscription, ...]) -> None:
-        self.home, self.lang = home, "zh"
+    def __init__(
+        self, home: Path, subscriptions: tuple[Subscription, ...], lang: str = "zh"
+    ) -> None:
+        self.home, self.lang = home, lang
         self.subscriptions = subscriptions
 
     def config(self) -> Any:
@@ -55,11 +57,13 @@ def rows(tmp_path: Path) -> Rows:
     return make_rows(tmp_path)
 
 
-def run(rows: Rows, subs: tuple[Subscription, ...], command: Any, *args: str) -> Any:
+def run(
+    rows: Rows, subs: tuple[Subscription, ...], command: Any, *args: str, lang: str = "zh"
+) -> Any:
     assert rows.home is not None
     with freeze_time(NOW):
         return CliRunner().invoke(
-            command, list(args), obj=FakeContext(rows.home, subs), catch_exceptions=False
+            command, list(args), obj=FakeContext(rows.home, subs, lang), catch_exceptions=False
         )
 
 
@@ -76,8 +80,8 @@ def test_digest_sends_each_subscription_and_prints_redacted_targets(
     rows.many(12)
     result = run(rows, subs(receiver), digest_command)
     assert result.exit_code == 0, result.output
-    assert "sent     运营群 → wecombot://… [wecombot]" in result.output
-    assert "sent     hook → json://127.0.0.1:" in result.output
+    assert "已发送   运营群 → wecombot://… [wecombot]" in result.output  # Chinese status words
+    assert "已发送   hook → json://127.0.0.1:" in result.output
     assert KEY not in result.output
     assert rows.storage.undelivered("运营群") == []
     assert rows.storage.undelivered("hook") == []
@@ -91,7 +95,7 @@ def test_dry_run_prints_the_parts_and_records_nothing(rows: Rows, receiver: Rece
     assert result.exit_code == 0
     assert "--- 1/" in result.output
     assert " bytes ---" in result.output
-    assert "dry-run  运营群 → wecombot://…" in result.output
+    assert "预览     运营群 → wecombot://…" in result.output
     assert receiver.requests == []
     assert rows.storage.deliveries() == []
 
@@ -103,7 +107,7 @@ def test_a_failed_delivery_exits_1_and_shows_the_reason_without_the_key(
     receiver.status = 500
     result = run(rows, subs(receiver), digest_command, "--subscription", "运营群")
     assert result.exit_code == 1
-    assert "failed   运营群 → wecombot://…" in result.output
+    assert "失败     运营群 → wecombot://…" in result.output
     assert "error=500" in result.output
     assert KEY not in result.output
 
@@ -111,7 +115,9 @@ def test_a_failed_delivery_exits_1_and_shows_the_reason_without_the_key(
 def test_unknown_subscription_is_a_usage_error(rows: Rows, receiver: Receiver) -> None:
     result = run(rows, subs(receiver), digest_command, "--subscription", "nope")
     assert result.exit_code == 2
-    assert "no subscription named 'nope' (known: 运营群, hook)" in result.stderr
+    assert "没有名为 'nope' 的订阅（已有：运营群, hook）" in result.stderr
+    english = run(rows, subs(receiver), digest_command, "--subscription", "nope", lang="en")
+    assert "no subscription named 'nope' (known: 运营群, hook)" in english.stderr
 
 
 def test_format_and_output_render_the_last_week_without_recording(
@@ -134,9 +140,12 @@ def test_notify_test_reports_each_target_and_exits_1_if_one_failed(
     result = run(rows, targets, notify_group, "test")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "ok       运营群 → wecombot://… [wecombot]"
-    assert lines[1].startswith("ok       hook → json://127.0.0.1:")
-    assert lines[2].startswith("failed   mail → $RADAR_MAIL_URL_UNSET")
+    assert lines[0] == "正常     运营群 → wecombot://… [wecombot]"
+    assert lines[1].startswith("正常     hook → json://127.0.0.1:")
+    assert lines[2].startswith("失败     mail → $RADAR_MAIL_URL_UNSET")
+    english = run(rows, targets, notify_group, "test", lang="en").output.splitlines()
+    assert english[0] == "ok       运营群 → wecombot://… [wecombot]"
+    assert english[2].startswith("failed   mail → $RADAR_MAIL_URL_UNSET")
     assert "RADAR_MAIL_URL_UNSET' (url_env) is not set" in lines[2]
     assert "测试消息" in receiver.requests[0].json()["text"]["content"]
     assert rows.storage.deliveries() == []  # a test message is not a delivery

@@ -21,7 +21,7 @@ PACKAGE_DIRS = {
 # siblings and must not import each other. A name is a module or a package (and all inside it).
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("policyradar.cli", "policyradar.__main__"),
-    ("policyradar.sourcekit",),
+    ("policyradar.sourcekit", "policyradar.doctor"),
     ("policyradar.web", "policyradar.demo"),
     ("policyradar.display",),
     ("policyradar.home",),
@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("policyradar.tagging",),
     ("policyradar.records",),
     ("policyradar.text",),
-    ("policyradar.config", "policyradar.urls", "policyradar.i18n"),
+    ("policyradar.config", "policyradar.urls", "policyradar.i18n", "policyradar.schedule"),
     ("policyradar.resources",),
 )
 

@@ -265,3 +265,41 @@ def test_english_on_request(page: object, base_url: str) -> None:
     assert "Timeline" in page.locator("header").inner_text()  # type: ignore[attr-defined]
     page.locator("li.change h2 a").first.click()  # type: ignore[attr-defined]
     assert "Source page" in page.locator("dl.facts").inner_text()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_sources_page_fits_a_laptop_and_a_phone(
+    browser: object, base_url: str, width: int, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    p = context.new_page()
+    try:
+        p.goto(base_url + "/sources")
+        # nothing wider than the screen: no sideways scrolling
+        assert p.evaluate("document.documentElement.scrollWidth") <= width
+        first = p.locator("table.sources tbody tr").first
+        source = first.locator("td.source")
+        name_width = source.evaluate("e => e.getBoundingClientRect().width")
+        assert name_width >= (300 if width == 1280 else 340), name_width
+        # a URL keeps to one line (cut with an ellipsis, its full text in the title)
+        url = first.locator("small.url")
+        line = url.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+        assert url.evaluate("e => e.getBoundingClientRect().height") <= line * 1.5
+        assert url.locator("a").get_attribute("title").startswith("http://127.0.0.1:")
+        # the source's name wraps between words, never a character at a time
+        name = first.locator("a.name")
+        assert name.evaluate("e => e.getBoundingClientRect().height") <= line * 3
+        # every status word in Chinese
+        outcomes = p.locator("table.sources span.outcome").all_inner_texts()
+        assert outcomes
+        assert set(outcomes) <= {"有变更", "无变化", "出错"}, outcomes
+        reasons = p.locator("table.sources small.why").all_inner_texts()
+        assert "验证码页面" in reasons, reasons  # a stored "captcha", in the reader's language
+        assert "服务器返回 HTTP 503" in reasons, reasons
+        if width == 390:  # a phone shows each source as a card with labelled lines
+            assert p.locator("table.sources thead").is_hidden()
+            kind = first.locator("td[data-label]").first
+            assert kind.evaluate("e => getComputedStyle(e, '::before').content") == '"类型"'
+        shot(p, f"sources-{width}.png", tmp_path)
+    finally:
+        context.close()

@@ -1,4 +1,9 @@
-"""Retries 429/5xx and network faults with exponential backoff, honouring Retry-After."""
+"""Retries 429/5xx and network faults with exponential backoff, honouring Retry-After.
+
+A fault on the way to the host (its name does not resolve, the connection is refused, there is
+no route) is retried at most once, whatever ``RETRY_TIMES`` says: with no network, four tries
+per request only make a crawl slow, and one more try covers a blip.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,14 @@ from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
+from policyradar.crawler.failures import NETWORK_ERRORS
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+NETWORK_RETRY_TIMES = 1
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -44,6 +53,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
+        if isinstance(exception, NETWORK_ERRORS):
+            limit = request.meta.get("max_retry_times", self.max_retry_times)
+            if request.meta.get("retry_times", 0) >= min(limit, NETWORK_RETRY_TIMES):
+                return None  # given up: the errback reports it once, in the run's summary
         retry = self._retry(request, exception)
         if retry is not None:
             await asyncio.sleep(self.backoff(retry))

@@ -61,7 +61,7 @@ def changes(
     as_json: bool,
 ) -> None:
     """List detected changes, newest first."""
-    when = parse_since(since)
+    when = parse_since(since, obj.lang)
     found = []
     if obj.database.exists():
         with obj.storage() as storage:
@@ -81,7 +81,8 @@ def changes(
     from policyradar.display import changes_table
     from policyradar.tagging.names import CategoryNames
 
-    obj.console().print(changes_table(found, obj.lang, CategoryNames.load(obj.home)))
+    console = obj.console()
+    console.print(changes_table(found, obj.lang, CategoryNames.load(obj.home), width=console.width))
 
 
 @click.command()
@@ -102,4 +103,5 @@ def show(obj: Context, change_id: int, as_json: bool) -> None:
     from policyradar.display import change_text
     from policyradar.tagging.names import CategoryNames
 
-    obj.console().print(change_text(change, obj.lang, CategoryNames.load(obj.home)))
+    console = obj.console()
+    console.print(change_text(change, obj.lang, CategoryNames.load(obj.home), width=console.width))

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import shutil
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from policyradar.config import DATABASE_FILE, ConfigError
+from policyradar.config import DATABASE_FILE, DEFAULT_HOME, ConfigError
+from policyradar.i18n import error
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from policyradar.config import Config
     from policyradar.storage import Storage
 
@@ -62,12 +65,33 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def parse_since(value: str | None) -> datetime | None:
-    """An ISO date or time option (UTC unless it says otherwise)."""
+def parse_since(value: str | None, lang: str = "zh") -> datetime | None:
+    """An ISO date or time option (UTC unless it says otherwise); a bad one ends the command."""
     if value is None:
         return None
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date such as 2026-03-01") from None
+        fail(error("bad_since", lang, value=repr(value)), EXIT_USAGE)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def command_hint(home: Path | None = None) -> str:
+    """How to run ``policyradar`` again, as printed in a hint: ``policyradar`` when the shell
+    finds this very command on PATH, else the path it was started by (``.venv/bin/policyradar``
+    from ``make``); with ``--home`` unless ``home`` is the one used without it.
+    """
+    started = Path(sys.argv[0]) if sys.argv else Path()
+    command = "policyradar"
+    if started.name == "policyradar":
+        on_path = shutil.which("policyradar")
+        if not (on_path and started.exists() and started.samefile(on_path)):
+            relative = os.path.relpath(started)
+            command = relative if not relative.startswith("..") else str(started.absolute())
+            if os.sep not in command:
+                command = f".{os.sep}{command}"
+    if home is not None:
+        default = Path(os.environ.get("POLICYRADAR_HOME") or DEFAULT_HOME).expanduser()
+        if not (default.exists() and home.exists() and default.samefile(home)):
+            command += f" --home {shlex.quote(str(home))}"
+    return command

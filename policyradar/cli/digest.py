@@ -13,7 +13,7 @@ import click
 from policyradar.cli.common import EXIT_NOTHING_DONE as EXIT_FAILED
 from policyradar.cli.common import EXIT_USAGE, fail
 from policyradar.digest.export import PREVIEW_DAYS
-from policyradar.i18n import word
+from policyradar.i18n import error, t, word
 from policyradar.tagging.names import CategoryNames
 
 if TYPE_CHECKING:
@@ -27,15 +27,15 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _chosen(config: Any, name: str | None) -> tuple[Subscription, ...]:
+def _chosen(config: Any, name: str | None, lang: str = "zh") -> tuple[Subscription, ...]:
     subs = tuple(getattr(config, "subscriptions", ()))
     if name is None:
         return subs
     for sub in subs:
         if sub.name == name:
             return (sub,)
-    known = ", ".join(s.name for s in subs) or "none configured"
-    fail(f"no subscription named {name!r} (known: {known})", EXIT_USAGE)
+    known = ", ".join(s.name for s in subs) or error("none_configured", lang)
+    fail(error("no_subscription_named", lang, name=repr(name), known=known), EXIT_USAGE)
     return ()
 
 
@@ -72,14 +72,12 @@ def digest_command(
     --subscription every change of the last 7 days. Nothing is sent or recorded then.
     """
     config = obj.config()
-    subs = _chosen(config, name)
+    subs = _chosen(config, name, obj.lang)
     if fmt or output:
         _preview(obj, config, subs[0] if name else None, fmt or _format_of(output), output)
         return
     if not subs:
-        fail(
-            "no subscriptions configured; add a [[subscription]] table to config.toml", EXIT_FAILED
-        )
+        fail(error("no_subscriptions", obj.lang), EXIT_FAILED)
     from policyradar.digest.deliver import send_digest
 
     with obj.storage() as storage:
@@ -93,6 +91,7 @@ def digest_command(
                 web_base=_web_base(config),
                 output=sys.stdout if dry_run else None,
                 names=CategoryNames.load(obj.home),
+                llm=getattr(config, "llm", None),
             )
             for sub in subs
         ]
@@ -145,13 +144,24 @@ def _preview(
 def print_reports(reports: list[SendReport], lang: str) -> None:
     """Print one line per subscription: status, name, redacted target, parts and changes."""
     for r in reports:
+        counts = {"parts": len(r.parts), "sent": r.parts_sent, "changes": len(r.change_ids)}
         detail = {
-            "sent": f"{r.parts_sent} part(s), {len(r.change_ids)} change(s)",
-            "dry-run": f"{len(r.parts)} part(s), {len(r.change_ids)} change(s), not sent",
+            "sent": t("delivery_detail_sent", lang, **counts),
+            "dry-run": t("delivery_detail_dry", lang, **counts),
             "empty": word("nothing", lang),
-            "failed": f"{r.parts_sent}/{len(r.parts)} part(s) sent: {r.error}",
+            "failed": t("delivery_detail_failed", lang, **counts, error=r.error),
         }[r.status]
-        click.echo(f"{r.status:8} {r.subscription} → {r.target} [{r.channel or '?'}] {detail}")
+        click.echo(
+            f"{_status(r.status, lang)} {r.subscription} → {r.target} [{r.channel or '?'}] {detail}"
+        )
+
+
+def _status(status: str, lang: str) -> str:
+    """A delivery status in ``lang``, padded to one column width."""
+    from rich.cells import cell_len
+
+    text = t(f"delivery_{status}", lang)
+    return text + " " * max(0, 8 - cell_len(text))
 
 
 def deliver_due(obj: Any, *, environ: Mapping[str, str] | None = None) -> int:
@@ -170,6 +180,7 @@ def deliver_due(obj: Any, *, environ: Mapping[str, str] | None = None) -> int:
             environ=os.environ if environ is None else environ,
             web_base=_web_base(config),
             names=CategoryNames.load(obj.home),
+            llm=getattr(config, "llm", None),
         )
     print_reports(reports, obj.lang)
     return 0 if all(r.ok for r in reports) else EXIT_FAILED
@@ -191,18 +202,16 @@ def notify_test(obj: Any, name: str | None) -> None:
     from policyradar.digest.secrets import redact
     from policyradar.digest.subscriptions import SubscriptionError, resolve_url
 
-    subs = _chosen(obj.config(), name)
+    subs = _chosen(obj.config(), name, obj.lang)
     if not subs:
-        fail(
-            "no subscriptions configured; add a [[subscription]] table to config.toml", EXIT_FAILED
-        )
+        fail(error("no_subscriptions", obj.lang), EXIT_FAILED)
     failed = 0
     for sub in subs:
         try:
             url = resolve_url(sub, os.environ)
         except SubscriptionError as exc:
             failed += 1
-            click.echo(f"failed   {sub.name} → {sub.target}: {exc}")
+            click.echo(f"{_status('failed', obj.lang)} {sub.name} → {sub.target}: {exc}")
             continue
         renderer, target = renderer_for(url, sub.format), redact(url)
         test = quiet_digest(sub, now=_now(), mode="test")
@@ -214,9 +223,12 @@ def notify_test(obj: Any, name: str | None) -> None:
             renderer=renderer,
         )
         if result.ok:
-            click.echo(f"ok       {sub.name} → {target} [{renderer.channel}]")
+            click.echo(f"{_status('ok', obj.lang)} {sub.name} → {target} [{renderer.channel}]")
         else:
             failed += 1
-            click.echo(f"failed   {sub.name} → {target} [{renderer.channel}]: {result.error}")
+            click.echo(
+                f"{_status('failed', obj.lang)} {sub.name} → {target} [{renderer.channel}]:"
+                f" {result.error}"
+            )
     if failed:
         sys.exit(EXIT_FAILED)

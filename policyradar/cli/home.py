@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from policyradar.cli.common import EXIT_USAGE, Context, fail
+from policyradar.cli.common import EXIT_USAGE, Context, command_hint, fail
 from policyradar.config import CONFIG_FILE, SOURCES_FILE
 from policyradar.i18n import t
 from policyradar.resources import data_path
@@ -28,6 +28,7 @@ def init(obj: Context, force: bool) -> None:
         shutil.copyfile(data_path(name), obj.home / name)
     obj.config()  # the starter config must load
     click.echo(t("init_done", obj.lang, path=obj.home))
+    click.echo(t("init_next", obj.lang, cmd=command_hint(obj.home), config=obj.home / CONFIG_FILE))
 
 
 @click.command()
@@ -42,4 +43,7 @@ def demo(obj: Context, keep: Path | None) -> None:
     """Run the whole job offline on the bundled demo site: crawl snapshot 1, then snapshot 2."""
     from policyradar.demo.run import run_demo
 
-    sys.exit(run_demo(keep, obj.lang, obj.console()))
+    command = command_hint(keep.absolute()) if keep else None
+    if command and not keep.is_absolute():  # the hint keeps the folder as it was given
+        command = command.replace(str(keep.absolute()), str(keep))
+    sys.exit(run_demo(keep, obj.lang, obj.console(), command=command))

@@ -94,7 +94,7 @@ def search(
         parsed = parse(query)
     except SearchError as exc:
         fail(exc.message(obj.lang), EXIT_USAGE)
-    when = parse_since(since)
+    when = parse_since(since, obj.lang)
     hits = []
     if obj.database.exists():
         from policyradar.search.changes import search_changes
@@ -129,9 +129,11 @@ def _hits_table(hits: list[Any], lang: str) -> Any:
 
     from policyradar.text.clean import clean
 
-    table = Table()
-    for key in ("id", "detected", "source", "title_snippet"):
-        table.add_column(t(key, lang))
+    table = Table(expand=True)  # the title and snippet get the room the short columns leave
+    table.add_column(t("id", lang), no_wrap=True, justify="right")
+    table.add_column(t("detected", lang), no_wrap=True)
+    table.add_column(t("source", lang), max_width=22, overflow="ellipsis", no_wrap=True)
+    table.add_column(t("title_snippet", lang), ratio=1)
     for hit in hits:
         change = hit.change
         text = Text(clean(change.title, 80), style="bold")

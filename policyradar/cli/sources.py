@@ -12,21 +12,22 @@ import click
 from policyradar.cli.common import EXIT_NOTHING_DONE as EXIT_BROKEN
 from policyradar.cli.common import EXIT_USAGE, fail, print_json
 from policyradar.config import SOURCES_FILE
-from policyradar.i18n import t
+from policyradar.i18n import error, reason, t
 
 if TYPE_CHECKING:
     from policyradar.cli.common import Context
     from policyradar.config import Config, Source
     from policyradar.sourcekit.check import SourceHealth
 
-_STYLE = {"ok": "green", "warn": "yellow", "broken": "bold red"}
+_STYLE = {"ok": "green", "warn": "yellow", "broken": "bold red", "unreachable": "magenta"}
 
 
-def _choose(config: Config, ids: tuple[str, ...]) -> list[Source]:
+def _choose(config: Config, ids: tuple[str, ...], lang: str) -> list[Source]:
     try:
         return [config.source(i) for i in ids] if ids else [s for s in config.sources if s.enabled]
     except KeyError as exc:
-        fail(f"{config.home / SOURCES_FILE}: no source with id {exc.args[0]!r}", EXIT_USAGE)
+        path = config.home / SOURCES_FILE
+        fail(error("no_source_id", lang, path=path, id=repr(exc.args[0])), EXIT_USAGE)
         raise  # unreachable
 
 
@@ -43,22 +44,24 @@ def _choose(config: Config, ids: tuple[str, ...]) -> list[Source]:
 @click.pass_obj
 def check_command(obj: Context, source_ids: tuple[str, ...], articles: int, as_json: bool) -> None:
     """Fetch each source once (the enabled ones, or those named) and report entries found,
-    parse failures and a "probably broken" verdict. Nothing is stored: the crawl runs in a
-    throwaway home. Exits 1 if any source is probably broken.
+    parse failures and a verdict: ok, warn, "probably broken" (the page no longer matches the
+    selectors, or is blocked) or "network unreachable" (this machine cannot reach the site:
+    see `policyradar doctor`). Nothing is stored: the crawl runs in a throwaway home. Exits 1
+    if any source is probably broken or unreachable.
     """
-    from policyradar.sourcekit.check import BROKEN, check_sources
+    from policyradar.sourcekit.check import BROKEN, UNREACHABLE, check_sources
 
     config = obj.config()
-    chosen = _choose(config, source_ids)
+    chosen = _choose(config, source_ids, obj.lang)
     if not chosen:
-        fail("no enabled sources to check", EXIT_BROKEN)
+        fail(error("no_enabled_sources", obj.lang), EXIT_BROKEN)
     with tempfile.TemporaryDirectory(prefix="policyradar-check-") as tmp:
         results = check_sources(config, chosen, Path(tmp), articles=articles)
     if as_json:
         print_json([h.to_json() for h in results])
     else:
         _print_table(obj, results)
-    if any(h.verdict == BROKEN for h in results):
+    if any(h.verdict in (BROKEN, UNREACHABLE) for h in results):
         sys.exit(EXIT_BROKEN)
 
 
@@ -66,6 +69,7 @@ def _print_table(obj: Context, results: list[SourceHealth]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from policyradar.sourcekit.check import VERDICTS
     from policyradar.text.clean import clean
 
     lang = obj.lang
@@ -82,11 +86,11 @@ def _print_table(obj: Context, results: list[SourceHealth]) -> None:
             str(h.documents),
             str(h.parse_failures),
             Text(t(f"verdict_{h.verdict}", lang), style=_STYLE[h.verdict]),
-            Text(clean("\n".join(h.reasons[:3]), 300, one_line=False)),
+            Text(clean("\n".join(reason(r, lang) for r in h.reasons[:3]), 300, one_line=False)),
         )
     console = obj.console()
     console.print(table)
-    counts = {v: sum(1 for h in results if h.verdict == v) for v in ("ok", "warn", "broken")}
+    counts = {v: sum(1 for h in results if h.verdict == v) for v in VERDICTS}
     console.print(t("check_summary", lang, n=len(results), **counts))
 
 
@@ -122,12 +126,12 @@ def record_command(
     from policyradar.sourcekit.record import RecordError, record_source
 
     if not snapshot or "/" in snapshot or "\\" in snapshot or snapshot.startswith("."):
-        fail(f"bad snapshot name {snapshot!r}", EXIT_USAGE)
+        fail(error("bad_snapshot", obj.lang, name=repr(snapshot)), EXIT_USAGE)
     config = obj.config()
-    (source,) = _choose(config, (source_id,))
+    (source,) = _choose(config, (source_id,), obj.lang)
     target = fixtures or FIXTURES_DIR
     if fixtures is None and not FIXTURES_DIR.parent.is_dir():
-        fail("no tests/fixtures folder here; say where with --into DIR", EXIT_USAGE)
+        fail(error("no_fixtures_dir", obj.lang), EXIT_USAGE)
     with tempfile.TemporaryDirectory(prefix="policyradar-record-") as tmp:
         try:
             done = record_source(

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from policyradar.cli.common import parse_since
+from policyradar.cli.common import EXIT_NOTHING_DONE, EXIT_USAGE, fail, parse_since
 from policyradar.config import ConfigError
-from policyradar.i18n import t
+from policyradar.i18n import error, t
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,7 +27,7 @@ def _load(obj: Any) -> tuple[Path, CategorySet, list[Watchlist]]:
         categories = CategorySet.load(obj.home)
         return path, categories, list(load_watchlists(path, categories.ids))
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        fail(str(exc), EXIT_NOTHING_DONE)
 
 
 @click.group("watch")
@@ -76,9 +76,9 @@ def watch_add(obj: Any, name: str, keywords: tuple[str, ...], category: str) -> 
 
     path, categories, lists = _load(obj)
     if category not in categories.ids:
-        raise click.BadParameter(
-            f"unknown category {category!r}; expected one of {', '.join(categories.ids)}",
-            param_hint="--category",
+        fail(
+            error("unknown_category", obj.lang, name=repr(category), ids=", ".join(categories.ids)),
+            EXIT_USAGE,
         )
     words = tuple(k.strip() for k in keywords if k.strip())
     existing = {w.name: w for w in lists}
@@ -104,7 +104,7 @@ def watch_remove(obj: Any, name: str, keywords: tuple[str, ...]) -> None:
 
     path, _, lists = _load(obj)
     if name not in {w.name for w in lists}:
-        raise click.ClickException(f"no watchlist named {name!r}")
+        fail(error("no_watchlist_named", obj.lang, name=repr(name)), EXIT_NOTHING_DONE)
     if keywords:
         lists = [
             replace(w, keywords=tuple(k for k in w.keywords if k not in keywords))
@@ -136,6 +136,6 @@ def reclassify_command(obj: Any, since: str | None) -> None:
             storage,
             load_classifier(obj.home),
             {s.id: (s.language, s.kind != "page") for s in config.sources},
-            since=parse_since(since),
+            since=parse_since(since, obj.lang),
         )
     click.echo(t("reclassified", obj.lang, count=count))

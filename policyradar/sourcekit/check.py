@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.http import HtmlResponse, TextResponse
 
+from policyradar.crawler.failures import is_network_reason
 from policyradar.sourcekit.capture import trial_crawl
 from policyradar.spiders import follows
 from policyradar.spiders.adapters import ADAPTERS, AdapterError
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from policyradar.sourcekit.capture import Captured, TrialRun
 
 OK, WARN, BROKEN = "ok", "warn", "broken"
+UNREACHABLE = "unreachable"  # the network failed, not the source: nothing is known of its page
+VERDICTS = (OK, WARN, BROKEN, UNREACHABLE)
 _BLOCKED = ("login wall", "captcha")
 
 
@@ -72,7 +75,11 @@ def assess(source: Source, run: TrialRun) -> SourceHealth:
     reasons = [f"{e['url']}: {e['reason']}" for e in events]
     blocked = [r for r in reasons if any(mark in r for mark in _BLOCKED)]
     index_failed = bool(outcome and outcome.outcome == "error" and not health.documents)
-    if blocked:
+    offline = [e["reason"] for e in events if is_network_reason(e["reason"])]
+    if index_failed and offline and len(offline) == len(events):
+        health.verdict = UNREACHABLE  # says nothing of the page: the way to it failed
+        health.reasons = sorted(set(offline))
+    elif blocked:
         health.verdict = BROKEN
         health.reasons = blocked
     elif index_failed or health.entries == 0:
