@@ -540,6 +540,14 @@ ERRORS: dict[str, tuple[str, str]] = {
     ),
     "none_configured": ("无", "none configured"),
     "no_watchlist_named": ("没有名为 {name} 的关注列表", "no watchlist named {name}"),
+    "unknown_watchlist": (
+        "未知关注列表 {name}；已有的关注列表：{names}",
+        "unknown watchlist {name}; the watchlists are: {names}",
+    ),
+    "unknown_source": (
+        "未知来源 {name}；已知的来源：{names}",
+        "unknown source {name}; the known sources are: {names}",
+    ),
     "unknown_category": (
         "未知类别 {name}；可用的类别：{ids}",
         "unknown category {name}; expected one of {ids}",

@@ -6,8 +6,17 @@ from typing import Any
 
 import click
 
-from policyradar.cli.common import EXIT_NOTHING_DONE, Context, fail, parse_since, print_json
-from policyradar.i18n import t
+from policyradar.cli.common import (
+    EXIT_NOTHING_DONE,
+    EXIT_USAGE,
+    Context,
+    fail,
+    parse_since,
+    print_json,
+)
+from policyradar.i18n import error, t
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names no change
 
 
 def _change_filters(f: Any) -> Any:
@@ -62,9 +71,15 @@ def changes(
 ) -> None:
     """List detected changes, newest first."""
     when = parse_since(since, obj.lang)
+    _check_filters(obj, categories, watchlists)
     found = []
     if obj.database.exists():
         with obj.storage() as storage:
+            known = set(storage.source_names()) if source_ids else set()
+            for sid in source_ids:
+                if sid not in known:
+                    names = ", ".join(sorted(known)) or error("none_configured", obj.lang)
+                    fail(error("unknown_source", obj.lang, name=repr(sid), names=names), EXIT_USAGE)
             found = storage.changes(
                 since=when,
                 sources=source_ids,
@@ -85,14 +100,36 @@ def changes(
     console.print(changes_table(found, obj.lang, CategoryNames.load(obj.home), width=console.width))
 
 
+def _check_filters(obj: Context, categories: tuple[str, ...], watchlists: tuple[str, ...]) -> None:
+    """An unknown category or watchlist is a usage error naming the valid ones, not "no match"."""
+    from policyradar.tagging.names import CategoryNames
+    from policyradar.tagging.watchlists import WATCHLISTS_FILE, load_watchlists
+
+    if not categories and not watchlists:
+        return
+    ids = CategoryNames.load(obj.home).ids()
+    for category in categories:
+        if category not in ids:
+            fail(
+                error("unknown_category", obj.lang, name=repr(category), ids=", ".join(ids)),
+                EXIT_USAGE,
+            )
+    if watchlists:
+        names = [w.name for w in load_watchlists(obj.home / WATCHLISTS_FILE, ids)]
+        for name in watchlists:
+            if name not in names:
+                known = ", ".join(names) or error("none_configured", obj.lang)
+                fail(error("unknown_watchlist", obj.lang, name=repr(name), names=known), EXIT_USAGE)
+
+
 @click.command()
-@click.argument("change_id", type=int)
+@click.argument("change_id", type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with the diff ops.")
 @click.pass_obj
 def show(obj: Context, change_id: int, as_json: bool) -> None:
     """Show one change with its diff."""
     change = None
-    if obj.database.exists():
+    if obj.database.exists() and change_id <= MAX_ID:
         with obj.storage() as storage:
             change = storage.change(change_id)
     if change is None:
