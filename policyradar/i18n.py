@@ -540,6 +540,11 @@ ERRORS: dict[str, tuple[str, str]] = {
     ),
     "none_configured": ("无", "none configured"),
     "no_watchlist_named": ("没有名为 {name} 的关注列表", "no watchlist named {name}"),
+    "crawl_interrupted": (
+        "抓取已中断（第 {runs} 次）：已保存的 {kept} 个变更都保留，下次抓取从这里继续。",
+        "Crawl interrupted (run {runs}): the {kept} changes stored so far are kept; the next crawl"
+        " goes on from there.",
+    ),
     "unknown_watchlist": (
         "未知关注列表 {name}；已有的关注列表：{names}",
         "unknown watchlist {name}; the watchlists are: {names}",

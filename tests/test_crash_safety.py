@@ -30,7 +30,9 @@ def stored_changes(db: Path) -> int:
         return 0
 
 
-def start_slow_crawl(site: SiteServer, home: Home) -> subprocess.Popen:
+def start_slow_crawl(
+    site: SiteServer, home: Home, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen:
     """`policyradar crawl` of the fixture site's slow list, in a child process."""
     template = (FIXTURES / "site" / "sources.toml").read_text(encoding="utf-8")
     home.sources(template.replace("{{base}}", site.base_url))
@@ -44,7 +46,7 @@ def start_slow_crawl(site: SiteServer, home: Home) -> subprocess.Popen:
         "fx-slow",
     ]
     return subprocess.Popen(
-        [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=stderr, text=True
     )
 
 
@@ -116,3 +118,41 @@ def test_killing_a_crawl_also_ends_its_worker_processes(site: SiteServer, home: 
         time.sleep(0.1)
         alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     assert not alive, "orphaned worker processes exit when the crawl is killed"
+
+
+def test_ctrl_c_stops_a_crawl_at_once_and_keeps_what_it_stored(
+    site: SiteServer, home: Home
+) -> None:
+    config = home.path / "config.toml"  # one page at a time, so the crawl is mid-way for seconds
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        .replace("download_delay = 0", "download_delay = 0.3")
+        .replace("concurrency_per_domain = 4", "concurrency_per_domain = 1"),
+        encoding="utf-8",
+    )
+    db = home.path / "policyradar.db"
+    proc = start_slow_crawl(site, home, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while stored_changes(db) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pressed = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - pressed < 5
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert "抓取已中断" in err
+    kept = stored_changes(db)
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+    con.close()
+
+    report = home.crawl("--source", "fx-slow")
+    (outcome,) = report["sources"]
+    assert (outcome["new"], outcome["unchanged"]) == (SLOW_ITEMS - kept, kept)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*), SUM(baseline) FROM changes").fetchone() == (
+        SLOW_ITEMS,
+        SLOW_ITEMS,
+    )

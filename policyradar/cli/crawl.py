@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -87,10 +87,27 @@ def do_crawl(
     with home_lock(config.home) as locked:
         if not locked:
             fail(error("crawl_running", obj.lang, home=config.home), EXIT_NOTHING_DONE)
-        if not (progress and sys.stderr.isatty()):
-            return run_in_reactor(lambda: crawl_run(config, chosen))
-        with progress_display(obj.lang) as show:
-            return run_in_reactor(lambda: crawl_run(config, chosen, on_progress=show))
+        try:
+            if not (progress and sys.stderr.isatty()):
+                return run_in_reactor(lambda: crawl_run(config, chosen))
+            with progress_display(obj.lang) as show:
+                return run_in_reactor(lambda: crawl_run(config, chosen, on_progress=show))
+        except KeyboardInterrupt:
+            interrupted(obj, config)
+
+
+def interrupted(obj: Context, config: Config) -> NoReturn:
+    """Ctrl+C: close the run as interrupted, say what was kept, exit 130."""
+    from policyradar.storage import Storage
+
+    with Storage(config.database) as storage:
+        runs = storage.interrupt_open_runs()
+        kept = sum(
+            rs.new + rs.changed + rs.removed for run in runs for rs in storage.run_sources(run)
+        )
+    fail(
+        error("crawl_interrupted", obj.lang, runs=", ".join(map(str, runs)) or "-", kept=kept), 130
+    )
 
 
 @contextlib.contextmanager

@@ -69,6 +69,17 @@ class RunsMixin(StorageBase):
         )
         return row is not None
 
+    def interrupt_open_runs(self) -> list[int]:
+        """Close every run still ``running`` as ``interrupted`` (Ctrl+C); return their ids.
+
+        What they stored stays: the next crawl goes on from there.
+        """
+        with self._tx() as conn:
+            ids = [int(r["id"]) for r in self._all("SELECT id FROM runs WHERE status = 'running'")]
+            for run_id in ids:
+                self._close_run(conn, run_id, "interrupted")
+        return ids
+
     def finish_run(self, run_id: int) -> list[RunSource]:
         with self._tx() as conn:
             self._close_run(conn, run_id, "finished")
