@@ -32,9 +32,9 @@ chromium:
 test: $(STAMP) chromium
 	$(BIN)/pytest -q
 
-# The long fault runs (tests/test_faults.py's 40-round plan); `make test` runs the short one.
+# The long fault runs (40 faulty rounds, 15 kills of a first crawl); `make test` runs the short ones.
 soak: $(STAMP)
-	POLICYRADAR_SOAK=1 $(BIN)/pytest -q tests/test_faults.py
+	POLICYRADAR_SOAK=1 $(BIN)/pytest -q tests/test_faults.py tests/test_crash_safety.py
 
 # dist/policyradar-*.whl, offline with the .venv's setuptools; built in a temporary copy of pyproject's
 # package-dir folders so no build/ or egg-info is left here. `pip install dist/*.whl` anywhere.

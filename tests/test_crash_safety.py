@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -18,6 +20,12 @@ if TYPE_CHECKING:
     from policyradar.demo.site import SiteServer
 
 SLOW_ITEMS = 40  # /slow/list links 40 pages that each answer after 0.2 s
+# `make soak` kills first crawls at 12 more points, drawn once from a fixed seed
+KILL_POINTS = [1, 15, 30] + (
+    sorted(random.Random(5).sample(range(2, 39), 12))
+    if os.environ.get("POLICYRADAR_SOAK") == "1"
+    else []
+)
 
 
 def stored_changes(db: Path) -> int:
@@ -50,7 +58,7 @@ def start_slow_crawl(
     )
 
 
-@pytest.mark.parametrize("kill_after", [1, 15, 30], ids=lambda n: f"killed after {n} changes")
+@pytest.mark.parametrize("kill_after", KILL_POINTS, ids=lambda n: f"killed after {n} changes")
 def test_a_crawl_killed_mid_run_leaves_a_sound_file_and_the_next_run_completes(
     site: SiteServer, home: Home, kill_after: int
 ) -> None:
