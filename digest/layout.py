@@ -14,9 +14,15 @@ from policyradar.urls import safe_url
 
 if TYPE_CHECKING:
     from policyradar.digest.build import Digest, DigestItem, HealthItem
+    from policyradar.digest.deadlines import Deadline
 
 ELLIPSIS = "…"
+FACTS_SHOWN = 3  # facts of an item shown in a message; the web page has them all
+FACT_CHARS = 120  # characters of one fact's line
+MARKETS_SHOWN = 4  # marketplaces named in an item's source line; the rest are counted
+DEADLINE_CHARS = 90  # characters of a coming date's line
 _PLACEHOLDER_PARTS = 999  # header space is reserved for "(999/999)"
+_HAN = re.compile(r"[\u3400-\u9fff]")  # Chinese characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +191,21 @@ class ItemView:
     terms: tuple[str, ...]
     diff_url: str | None
     compact: bool
+    summary: str = ""
+    facts: tuple[str, ...] = ()  # "label: old → new (+12%)", old value first
+
+
+def _says_more(item: DigestItem) -> bool:
+    """Whether the summary says more than the title beside it: its facts, or its own words."""
+    opening = item.title[: SUBJECT_CHARS - 1]  # a long title stands shortened in the summary
+    if item.summary and not _HAN.search(item.title) and _HAN.search(item.summary):
+        return True  # an English notice: the line says it in Chinese
+    return bool(item.facts) or (bool(item.summary) and opening not in item.summary)
+
+
+def facts_text(d: Digest, item: DigestItem) -> tuple[str, ...]:
+    """The item's first facts as lines in the digest's language ("配送费：$3.02 → $3.15")."""
+    return tuple(shorten(f.line(d.language), FACT_CHARS) for f in item.facts[:FACTS_SHOWN])
 
 
 def view(d: Digest, e: Entry, trim: Trim) -> ItemView:

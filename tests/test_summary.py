@@ -128,7 +128,10 @@ def test_english_labels_get_their_chinese_glossary_name_in_the_chinese_line() ->
 
     translate = glossary_translator(Glossary.load())
     assert translate("Inbound placement service fees", "zh") == "入库配置服务费"
-    assert translate("FBA monthly storage fees", "zh") == "FBA monthly storage fees（月度仓储费）"
+    assert (
+        translate("FBA monthly storage fees", "zh")
+        == "FBA monthly storage fees（亚马逊物流、月度仓储费）"
+    )
     assert translate("FBA monthly storage fees", "en") == "FBA monthly storage fees"
     assert translate("Camera and Photo", "zh") == "Camera and Photo"
     fact = line_facts("Monthly storage fees | $0.78", "Monthly storage fees | $0.87")[0]
@@ -146,3 +149,24 @@ def test_english_labels_get_their_chinese_glossary_name_in_the_chinese_line() ->
     assert (
         got["en"] == "[Fees · US] Monthly storage fees $0.78 → $0.87 (+12%), effective 2027-02-01"
     )
+
+
+def test_an_english_notice_without_facts_gets_its_terms_in_chinese() -> None:
+    from policyradar.tagging.glossary import Glossary
+    from policyradar.tagging.summary import glossary_translator
+
+    # the demo's seller-forum post (data/demo), as Amazon words such announcements
+    got = summarise(
+        kind="new",
+        title="Two-step verification will be required for all Seller Central sign-ins starting"
+        " January 1, 2027",
+        categories=["account_health"],
+        facts=[],
+        effective_dates=["2027-01-01"],
+        marketplace="US",
+        names=CategoryNames.load(),
+        translate=glossary_translator(Glossary.load()),
+    )
+    assert got["zh"].startswith("【账户健康与验证·美国站】Two-step verification will be")
+    assert "（两步验证、卖家平台），2027-01-01 起生效" in got["zh"]
+    assert "两步验证" not in got["en"]

@@ -94,6 +94,12 @@ def line(
         if len(facts) > SHOWN_FACTS:
             body += word("summary_more", lang, n=len(facts) - SHOWN_FACTS)
     else:
+        if translate and lang != "en" and not _HAN.search(subject):
+            glossed = clean(translate(title, lang))  # an English notice: its terms in Chinese
+            if glossed.startswith(clean(title)):  # the title, shortened, then its terms
+                subject += glossed[len(clean(title)) :]
+            else:  # the title is a glossary name
+                subject = glossed
         body = subject + (word(f"summary_{kind}", lang) if kind in ("changed", "removed") else "")
     when = _shown_date(effective_dates, today)
     tail = word("summary_effective", lang, date=when) if when else ""
@@ -103,8 +109,9 @@ def line(
 def glossary_translator(glossary: Glossary) -> Callable[[str, str], str]:
     """A label put into Chinese through the seller glossary: a whole glossary name becomes its
     Chinese name ("Monthly storage fees" → 月度仓储费); else the label keeps its words and gains
-    the Chinese name of the last glossary term in it ("… fulfillment fees（配送费）"). Labels
-    are left as they are in English lines and when they are Chinese already.
+    the Chinese names of the glossary terms in it, longest first, at most three ("Two-step
+    verification will be required…（两步验证）"). Labels are left as they are in English lines and
+    when they are Chinese already.
     """
 
     def translate(label: str, lang: str) -> str:
@@ -112,14 +119,29 @@ def glossary_translator(glossary: Glossary) -> Callable[[str, str], str]:
             return label
         if found := _chinese(glossary, label):
             return found
-        words = label.split()
-        for size in range(min(len(words) - 1, glossary.max_pieces), 0, -1):
-            for start in range(len(words) - size, -1, -1):  # the head noun comes last
-                if found := _chinese(glossary, " ".join(words[start : start + size])):
-                    return word("aside", lang, text=label, note=found)
+        if terms := chinese_terms(glossary, label):
+            return word("aside", lang, text=label, note="、".join(terms))
         return label
 
     return translate
+
+
+def chinese_terms(glossary: Glossary, text: str, limit: int = 3) -> list[str]:
+    """The Chinese names of the glossary terms in an English ``text``: the longest runs of words
+    first, none overlapping, in the order they appear.
+    """
+    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9&'/-]*", text)
+    taken = [False] * len(words)
+    found: list[tuple[int, str]] = []
+    for size in range(min(len(words), glossary.max_pieces), 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(taken[start : start + size]):
+                continue
+            name = _chinese(glossary, " ".join(words[start : start + size]))
+            if name and name not in (n for _, n in found):
+                found.append((start, name))
+                taken[start : start + size] = [True] * size
+    return [name for _, name in sorted(found)][:limit]
 
 
 def _chinese(glossary: Glossary, name: str) -> str:
