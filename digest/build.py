@@ -14,15 +14,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from policyradar.digest.deadlines import SECTION_SIZE
 from policyradar.records import Urgency, WatchHit
 from policyradar.tagging.names import CategoryNames
+from policyradar.tagging.summary import line as summary_line
 from policyradar.text.clean import clean
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
+    from policyradar.config import Profile
+    from policyradar.digest.deadlines import Deadline
     from policyradar.digest.subscriptions import Subscription
     from policyradar.records import Change
+    from policyradar.tagging.facts import Fact
 
 EXCERPT_CHARS = 200
 
@@ -48,6 +53,10 @@ class DigestItem:
     excerpt: str
     also_reported_by: tuple[str, ...] = ()
     diff_url: str | None = None
+    summary: str = ""  # one line in the digest's language (an LLM's, when configured)
+    facts: tuple[Fact, ...] = ()  # the lead change's values, old → new
+    marketplaces: tuple[str, ...] = ()  # what the story is about (regions expanded)
+    relevance: int = 0  # how closely it fits the seller's [profile] (see tagging.profile)
 
     @property
     def change_id(self) -> int:
@@ -95,8 +104,10 @@ class Digest:
     health: tuple[HealthItem, ...]
     change_ids: tuple[int, ...]
     skipped_ids: tuple[int, ...] = ()
-    mode: str = "digest"  # digest | alert | quiet | test
+    mode: str = "digest"  # digest | alert | quiet | test | reminder
     counts: dict[str, int] = field(default_factory=dict)
+    deadlines: tuple[Deadline, ...] = ()  # "coming into force": the next dates, nearest first
+    deadlines_more: int = 0  # dates of that window not shown
     names: CategoryNames = field(default_factory=CategoryNames.load, repr=False)  # of categories
 
     @property
@@ -114,18 +125,24 @@ def build_digest(
     web_base: str | None = None,
     urgent_only: bool = False,
     names: CategoryNames | None = None,
+    profile: Profile | None = None,
+    deadlines: Sequence[Deadline] = (),
 ) -> Digest | None:
     """Filter, cluster and order ``changes`` for ``subscription``; None when nothing is left.
 
     ``urgent_only`` builds an immediate alert: only high-urgency items, no health section.
     ``names`` orders and names the categories (default: the bundled ones, no home's).
+    ``profile``: the seller's; changes about only marketplaces or programmes they do not use
+    are left out (as is what the subscription's own ``marketplaces`` exclude), and items that
+    fit it come first. ``deadlines``: the subscription's coming dates (see `wanted_by`), shown
+    as the "coming into force" section (not in an alert).
     """
     names = CategoryNames.load() if names is None else names
     cutoff = now - timedelta(days=subscription.max_age_days)
     recent = [c for c in changes if c.detected_at >= cutoff]
     wanted, skipped = [], []
     for group in _clusters(recent):
-        item = _item(group, subscription, web_base)
+        item = _item(group, subscription, web_base, names, profile)
         ok = item is not None and (not urgent_only or item.urgency == Urgency.HIGH)
         (wanted if ok else skipped).append(item if ok else group)
     if not wanted:
@@ -141,6 +158,7 @@ def build_digest(
         for cat, items in sorted(by_cat.items(), key=lambda kv: names.rank(kv[0]))
     )
     health_items = () if urgent_only else tuple(_health(h) for h in health)
+    coming = () if urgent_only else tuple(deadlines)
     items = [*urgent, *(i for s in sections for i in s.items)]
     covered = tuple(cid for i in items for cid in i.change_ids)
     covered_ids = set(covered)
@@ -167,9 +185,30 @@ def build_digest(
             "changed": kinds.count("changed"),
             "removed": kinds.count("removed"),
             "failing": len(health_items),
+            "deadlines": len(coming),
         },
         names=names,
+        deadlines=coming[:SECTION_SIZE],
+        deadlines_more=max(0, len(coming) - SECTION_SIZE),
     )
+
+
+def wanted_by(
+    subscription: Subscription, profile: Profile | None = None
+) -> Callable[[Change], bool]:
+    """Whose deadlines a subscription is shown: its categories and watchlists, its marketplaces
+    and programmes (the profile's); promotions never (urgency does not count: a date is a date).
+    """
+
+    def wanted(change: Change) -> bool:
+        sub = subscription
+        if sub.categories and not set(change.categories or ["other"]) & set(sub.categories):
+            return False
+        if sub.watchlists and not _hits(change, sub):
+            return False
+        return not change.is_promo and not _left_out(change, sub, profile)
+
+    return wanted
 
 
 def quiet_digest(
@@ -237,7 +276,44 @@ def _hits(change: Change, sub: Subscription) -> list[WatchHit]:
     ]
 
 
-def _wants(change: Change, sub: Subscription) -> bool:
+def _text(change: Change) -> str:
+    return change.removed if str(change.kind) == "removed" or not change.added else change.added
+
+
+def _left_out(change: Change, sub: Subscription, profile: Profile | None) -> bool:
+    """Whether the change is only about marketplaces or programmes the seller does not use."""
+    if profile is None and not sub.marketplaces:
+        return False
+    from policyradar.config import Profile
+    from policyradar.tagging.profile import left_out
+
+    return left_out(
+        title=change.title,
+        text=_text(change),
+        categories=change.categories,
+        marketplaces=change.marketplaces,
+        profile=profile or Profile(),
+        wanted_marketplaces=sub.marketplaces,
+    )
+
+
+def _relevance(change: Change, profile: Profile | None) -> int:
+    if profile is None:
+        return 0
+    from policyradar.tagging.profile import relevance
+
+    return relevance(
+        title=change.title,
+        text=_text(change),
+        categories=change.categories,
+        marketplaces=change.marketplaces,
+        profile=profile,
+    )
+
+
+def _wants(change: Change, sub: Subscription, profile: Profile | None = None) -> bool:
+    if _left_out(change, sub, profile):
+        return False
     categories = change.categories or ["other"]
     if sub.categories and not set(categories) & set(sub.categories):
         return False
@@ -249,9 +325,15 @@ def _wants(change: Change, sub: Subscription) -> bool:
     return _urgency(change).rank >= Urgency(sub.min_urgency).rank
 
 
-def _item(group: list[Change], sub: Subscription, web_base: str | None) -> DigestItem | None:
+def _item(
+    group: list[Change],
+    sub: Subscription,
+    web_base: str | None,
+    names: CategoryNames,
+    profile: Profile | None = None,
+) -> DigestItem | None:
     """Merge a cluster into one item, or None when the subscription wants none of it."""
-    if not any(_wants(c, sub) for c in group):
+    if not any(_wants(c, sub, profile) for c in group):
         return None
     lead = max(
         group,
@@ -289,6 +371,43 @@ def _item(group: list[Change], sub: Subscription, web_base: str | None) -> Diges
         excerpt=excerpt(text, terms),
         also_reported_by=tuple(dict.fromkeys(others)),
         diff_url=f"{base}/changes/{lead.id}" if base else None,
+        summary=clean(lead.summary.get(sub.language) or _summary(lead, sub.language, names)),
+        facts=tuple(lead.facts),
+        marketplaces=tuple(dict.fromkeys(m for c in group for m in c.marketplaces)),
+        relevance=max(_relevance(c, profile) for c in group),
+    )
+
+
+def _summary(change: Change, lang: str, names: CategoryNames) -> str:
+    """The deterministic line of a change stored without one (before summaries were kept)."""
+    return summary_line(
+        lang,
+        kind=str(change.kind),
+        title=change.title,
+        categories=change.categories,
+        facts=change.facts,
+        effective_dates=change.effective_dates,
+        marketplace=change.marketplace,
+        names=names,
+        today=change.detected_at.date(),
+    )
+
+
+def with_summaries(digest: Digest, summaries: Mapping[int, str]) -> Digest:
+    """The digest with these lines (by lead change id, e.g. an LLM's) as its items' summaries."""
+    if not summaries:
+        return digest
+
+    def item(i: DigestItem) -> DigestItem:
+        text = clean(summaries.get(i.change_id))
+        return replace(i, summary=text) if text else i
+
+    return replace(
+        digest,
+        urgent=tuple(item(i) for i in digest.urgent),
+        sections=tuple(
+            Section(s.category, tuple(item(i) for i in s.items)) for s in digest.sections
+        ),
     )
 
 
@@ -300,6 +419,7 @@ def _urgent_key(item: DigestItem, today: date) -> tuple[Any, ...]:
     deadline = item.deadline(today)
     return (
         0 if item.watch_hits else 1,
+        -item.relevance,
         deadline or date.max,
         -item.detected_at.timestamp(),
         item.change_id,
@@ -308,7 +428,7 @@ def _urgent_key(item: DigestItem, today: date) -> tuple[Any, ...]:
 
 def _section_key(item: DigestItem) -> tuple[Any, ...]:
     when = item.published_at or item.detected_at
-    return (-item.urgency.rank, -when.timestamp(), item.change_id)
+    return (-item.relevance, -item.urgency.rank, -when.timestamp(), item.change_id)
 
 
 def _health(row: Mapping[str, Any]) -> HealthItem:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import apprise
 
-from policyradar.digest.build import build_digest, quiet_digest
+from policyradar.digest.build import build_digest, quiet_digest, wanted_by, with_summaries
 from policyradar.digest.channels import channel_for, renderer_for
 from policyradar.digest.secrets import hidden, redact, scrub, secret_fragments
 from policyradar.digest.subscriptions import SubscriptionError, is_due, resolve_url
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
 
+    from policyradar.config import LlmSettings, Profile
+    from policyradar.digest.deadlines import Deadline
     from policyradar.digest.layout import Part, Renderer
     from policyradar.digest.subscriptions import Subscription
     from policyradar.storage import Storage
@@ -54,7 +56,7 @@ class SendReport:
     target: str  # redacted
     channel: str = ""
     status: str = "empty"  # sent | failed | empty | dry-run
-    mode: str = "digest"  # digest | alert | quiet | test
+    mode: str = "digest"  # digest | alert | quiet | test | reminder
     parts: list[str] = field(default_factory=list)
     parts_sent: int = 0
     change_ids: tuple[int, ...] = ()
@@ -157,12 +159,16 @@ def send_digest(
     output: TextIO | None = None,
     urgent_only: bool = False,
     names: CategoryNames | None = None,
+    llm: LlmSettings | None = None,
+    profile: Profile | None = None,
 ) -> SendReport:
     """Send the subscription's undelivered changes (or print them with ``dry_run``) and log it.
 
     Changes older than ``max_age_days`` are not loaded. Nothing new sends nothing, or the "all
     quiet" note when the subscription asks for it. A dry run records nothing. ``names``: the
-    home's category names (see :func:`policyradar.digest.build.build_digest`).
+    home's category names; ``profile``: the seller's (see
+    :func:`policyradar.digest.build.build_digest`). A digest (not an alert) shows the dates of
+    the next 30 days of every stored change the subscription wants ("coming into force").
     """
     sub = config_subscription
     report = SendReport(
@@ -188,11 +194,21 @@ def send_digest(
         web_base=web_base,
         urgent_only=urgent_only,
         names=names,
+        profile=profile,
+        deadlines=() if urgent_only else coming_dates(storage, sub, now=now, profile=profile),
     )
     if built is None:
         if urgent_only or not sub.quiet_note:
             return report
         built = quiet_digest(sub, health=health, now=now)
+    elif llm is not None and llm.enabled:  # bounded by llm.deadline; failures keep the built-in
+        from policyradar.digest.llm import llm_summaries
+
+        leads = {i.change_id for i in built.items}
+        found = llm_summaries(
+            storage, [c for c in changes if c.id in leads], llm, lang=sub.language, environ=environ
+        )
+        built = with_summaries(built, found)
     parts = renderer.paginate(built)
     report.mode, report.parts = built.mode, [p.text for p in parts]
     report.change_ids = built.change_ids
@@ -235,8 +251,11 @@ def send_due(
     environ: Mapping[str, str],
     web_base: str | None = None,
     names: CategoryNames | None = None,
+    llm: LlmSettings | None = None,
+    profile: Profile | None = None,
 ) -> list[SendReport]:
-    """Send each subscription's digest when due, else its immediate alerts if it wants them.
+    """Send each subscription's digest when due, else its immediate alerts if it wants them;
+    then, once today's HH:MM has passed, its reminders that are due (``remind_days``).
 
     Due means today's HH:MM (in its time zone) has passed and no delivery succeeded since. The
     scheduled digest goes first, so an alert never stands in for the day's digest. A day with
@@ -251,7 +270,14 @@ def send_due(
             if is_due(sub, now, last_at):
                 reports.append(
                     send_digest(
-                        storage, sub, now=now, web_base=web_base, environ=environ, names=names
+                        storage,
+                        sub,
+                        now=now,
+                        web_base=web_base,
+                        environ=environ,
+                        names=names,
+                        llm=llm,
+                        profile=profile,
                     )
                 )
             elif sub.immediate:
@@ -263,9 +289,23 @@ def send_due(
                     environ=environ,
                     urgent_only=True,
                     names=names,
+                    llm=llm,
+                    profile=profile,
                 )
                 if report.status != "empty":
                     reports.append(report)
+            if sub.remind_days and is_due(sub, now, None):  # today's HH:MM has passed
+                reminded = send_reminders(
+                    storage,
+                    sub,
+                    now=now,
+                    environ=environ,
+                    web_base=web_base,
+                    names=names,
+                    profile=profile,
+                )
+                if reminded.status != "empty":
+                    reports.append(reminded)
         except Exception as exc:  # isolate each subscription; the reason goes to the report
             reason = scrub(f"{type(exc).__name__}: {exc}", _fragments(sub, environ))
             logger.error("subscription %s: %s", sub.name, reason)
@@ -273,6 +313,87 @@ def send_due(
                 SendReport(subscription=sub.name, target=sub.target, status=FAILED, error=reason)
             )
     return reports
+
+
+def coming_dates(
+    storage: Storage, sub: Subscription, *, now: datetime, profile: Profile | None = None
+) -> list[Deadline]:
+    """The effective dates of the next 30 days (from today in the subscription's zone) of every
+    stored change the subscription wants: its digest's "coming into force" section.
+    """
+    from policyradar.digest.deadlines import WINDOW_DAYS, upcoming
+
+    today = now.astimezone(sub.tz).date()
+    changes = storage.changes_due(today, today + timedelta(days=WINDOW_DAYS))
+    return upcoming(changes, today, WINDOW_DAYS, wanted=wanted_by(sub, profile))
+
+
+def send_reminders(
+    storage: Storage,
+    sub: Subscription,
+    *,
+    now: datetime,
+    environ: Mapping[str, str],
+    web_base: str | None = None,
+    names: CategoryNames | None = None,
+    profile: Profile | None = None,
+    dry_run: bool = False,
+    output: TextIO | None = None,
+) -> SendReport:
+    """Send the reminders due now (see `policyradar.digest.reminders`) as one short message
+    and record each ``(change, date, lead time)`` it stands for, so none goes out twice; one
+    that fails stays due for the next run. A dry run records nothing.
+    """
+    from policyradar.digest.reminders import due_reminders, reminder_digest
+
+    report = SendReport(subscription=sub.name, target=sub.target, mode="reminder")
+    if not sub.remind_days:
+        return report
+    today = now.astimezone(sub.tz).date()
+    changes = storage.changes_due(today, today + timedelta(days=max(sub.remind_days)))
+    due = due_reminders(
+        changes, sub, today=today, sent=storage.reminded(sub.name, today), profile=profile
+    )
+    built = reminder_digest(due, sub, now=now, web_base=web_base, names=names, profile=profile)
+    if built is None:
+        return report
+    try:
+        url = resolve_url(sub, environ)
+    except SubscriptionError as exc:
+        report.status, report.error = FAILED, str(exc)
+        if not dry_run:
+            storage.record_reminders(sub.name, [], ok=False, error=str(exc))
+        return report
+    renderer = renderer_for(url, sub.format)
+    report.target, report.channel = redact(url), renderer.channel
+    parts = renderer.paginate(built)
+    report.parts, report.change_ids = [p.text for p in parts], built.change_ids
+    if dry_run:
+        report.status = "dry-run"
+        if output is not None:
+            write_parts(output, renderer, report.parts)
+        return report
+    result = deliver(
+        sub, report.parts, title=renderer.subject(built), environ=environ, renderer=renderer
+    )
+    keys: dict[int, list[tuple[int, str, int]]] = {}
+    for d in due:
+        for key in d.keys:
+            keys.setdefault(key[0], []).append(key)
+
+    def covered(chunk: Sequence[Part]) -> list[tuple[int, str, int]]:
+        return sorted({k for p in chunk for cid in p.change_ids for k in keys.get(cid, ())})
+
+    done = covered(parts[: result.parts_sent])
+    if result.ok or done:
+        storage.record_reminders(sub.name, done, ok=True, parts=result.parts_sent)
+    if not result.ok:
+        rest = [k for k in covered(parts[result.parts_sent :]) if k not in set(done)]
+        storage.record_reminders(sub.name, rest, ok=False, error=result.error)
+    report.parts_sent, report.error = result.parts_sent, result.error
+    report.status = SENT if result.ok else FAILED
+    logger.info("subscription %s: %d reminder(s) %s", sub.name, len(due), report.status)
+    return report
 
 
 def _fragments(sub: Subscription, environ: Mapping[str, str]) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from policyradar.i18n import word
+from policyradar.tagging.summary import SUBJECT_CHARS
+from policyradar.tagging.text import fold
 from policyradar.urls import safe_url
 
 if TYPE_CHECKING:
@@ -37,10 +39,12 @@ class Part:
 class Entry:
     """One unsplittable block: an item or a health line, under a group heading."""
 
-    group: str  # "urgent" | a category id | "health"
+    group: str  # "urgent" | "deadlines" | a category id | "reminder" | "health"
     item: DigestItem | None = None
     health: HealthItem | None = None
     number: int = 0
+    deadline: Deadline | None = None  # a line of the "coming into force" section
+    note: str = ""  # a closing line of a section ("另有 3 个生效日期")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,24 +68,54 @@ def html_escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def highlight_terms(item: DigestItem) -> tuple[str, ...]:
+    """What an item's excerpt marks: its watch words and their glossary names, never the
+    keywords found automatically (平均, 重量 are no reason to look twice).
+    """
+    from policyradar.tagging.glossary import Glossary
+
+    glossary = Glossary.load()
+    words = [h.keyword for h in item.watch_hits if h.keyword.strip()]
+    names = [n for w in words for n in glossary.equivalents(w)]
+    return tuple(dict.fromkeys(words + names))
+
+
 def spans(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
-    """Split ``text`` into (piece, is_hit) runs, case-insensitively matching ``terms``."""
-    terms = tuple(t for t in terms if t.strip())
+    """Split ``text`` into (piece, is_hit) runs matching ``terms``: case-insensitively,
+    Traditional and Simplified alike, English words whole ("claim" marks "Claims" whole and
+    never "reclaim"; "return" marks "returns", not the "return" in "returnable…" halfway).
+    """
+    terms = tuple(dict.fromkeys(fold(t.strip()) for t in terms if t.strip()))
     if not terms or not text:
         return [(text, False)] if text else []
-    pattern = re.compile(
-        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE
-    )
+    pattern = re.compile("|".join(_term_pattern(t) for t in sorted(terms, key=len, reverse=True)))
+    folded = fold(text)  # same length as the text: a match's positions are the text's
     result: list[tuple[str, bool]] = []
     pos = 0
-    for match in pattern.finditer(text):
-        if match.start() > pos:
-            result.append((text[pos : match.start()], False))
-        result.append((match.group(0), True))
-        pos = match.end()
+    for match in pattern.finditer(folded):
+        start, end = match.span()
+        if start > pos:
+            result.append((text[pos:start], False))
+        result.append((text[start:end], True))
+        pos = end
     if pos < len(text):
         result.append((text[pos:], False))
     return result
+
+
+_WORD = "0-9a-z\u00c0-\u024f"  # letters and digits of a Latin word (folded: lower case)
+
+
+def _term_pattern(term: str) -> str:
+    """A folded term as a pattern: Latin ends at word boundaries, with its plural or -ed/-ing
+    form taken whole; CJK anywhere (Chinese has no spaces between words).
+    """
+    body = re.escape(term)
+    if re.match(f"[{_WORD}]", term):
+        body = f"(?<![{_WORD}]){body}"
+    if re.search(f"[{_WORD}]$", term):
+        body += f"(?:s|es|ed|d|ing)?(?![{_WORD}])"
+    return body
 
 
 def local_date(when: datetime | None, tz: str) -> str:
@@ -113,9 +147,22 @@ def effective_text(d: Digest, item: DigestItem) -> str:
     return word("list_sep", d.language).join(shown)
 
 
+def markets_text(item: DigestItem, lang: str) -> str:
+    """The marketplaces a story is about by name (欧洲站、美国站), "" for a global one."""
+    from policyradar.tagging.marketplaces import GLOBAL, load_table
+
+    table = load_table()
+    codes = [c for c in table.shown(item.marketplaces) if c != GLOBAL]
+    names = [table.name(c, lang) for c in codes[:MARKETS_SHOWN]]
+    more = word("summary_more", lang, n=len(codes)) if len(codes) > MARKETS_SHOWN else ""
+    return word("list_sep", lang).join(names) + more
+
+
 def source_text(d: Digest, item: DigestItem) -> str:
-    """Return "source · marketplace · published date" in plain text."""
-    pieces = [item.source_name, item.marketplace]
+    """Return "source · marketplaces · published date" in plain text (the source's own
+    marketplace when the story is global).
+    """
+    pieces = [item.source_name, markets_text(item, d.language) or item.marketplace]
     when = local_date(item.published_at or item.detected_at, d.timezone)
     label = "published" if item.published_at else "detected"
     pieces.append(f"{word(label, d.language)} {when}")
@@ -145,16 +192,42 @@ def also_text(d: Digest, item: DigestItem) -> str:
 
 
 def group_title(d: Digest, group: str) -> str:
-    if group == "urgent":
-        return word("urgent_section", d.language)
-    if group == "health":
-        return word("health_section", d.language)
+    if group in ("urgent", "health", "deadlines", "reminder"):
+        return word(f"{group}_section", d.language)
     return d.names.name(group, d.language)
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineView:
+    """One line of the "coming into force" section, as plain (unescaped) text."""
+
+    day: str  # 2026-03-31
+    countdown: str  # 3 天后
+    line: str  # the change's one-line summary
+    url: str | None  # its source, http(s) only
+
+
+def deadline_view(d: Digest, dl: Deadline) -> DeadlineView:
+    from policyradar.digest.deadlines import countdown
+
+    today = d.generated_at.astimezone(ZoneInfo(d.timezone)).date()
+    return DeadlineView(
+        day=dl.day.isoformat(),
+        countdown=countdown(dl.day, today, d.language),
+        line=shorten(dl.line(d.language), DEADLINE_CHARS),
+        url=safe_url(dl.url),
+    )
+
+
+def deadline_text(d: Digest, dl: Deadline) -> str:
+    """The line in plain text, e.g. 2026-03-31（3 天后）【费用·美国站】(its summary)."""
+    v = deadline_view(d, dl)
+    return word("aside", d.language, text=v.day, note=v.countdown) + " " + v.line
+
+
 def title_text(d: Digest) -> str:
-    """Return the digest's name: "政策雷达 · 每日摘要" (or alert / quiet / test)."""
-    mode = {"alert": "alert", "test": "test"}.get(d.mode, "digest")
+    """Return the digest's name: "政策雷达 · 每日摘要" (or alert / quiet / test / reminder)."""
+    mode = {"alert": "alert", "test": "test", "reminder": "reminder"}.get(d.mode, "digest")
     return f"{word('brand', d.language)} · {word(mode, d.language)}"
 
 
@@ -163,7 +236,9 @@ def counts_text(d: Digest) -> str:
     pieces = []
     if counts.get("urgent"):
         pieces.append(word("urgent_n", lang, n=counts["urgent"]))
-    if counts.get("changes"):
+    if counts.get("reminders"):
+        pieces.append(word("reminders_n", lang, n=counts["reminders"]))
+    elif counts.get("changes"):
         pieces.append(word("changes_n", lang, n=counts["changes"]))
     if counts.get("failing"):
         pieces.append(word("failing_n", lang, n=counts["failing"]))
@@ -222,19 +297,28 @@ def view(d: Digest, e: Entry, trim: Trim) -> ItemView:
         hits=hits_text(d, item) if full else [],
         also=also_text(d, item) if full else "",
         excerpt=shorten(item.excerpt, trim.excerpt) if full else "",
-        terms=item.highlights,
+        terms=highlight_terms(item),
         diff_url=safe_url(item.diff_url) if full else None,
         compact=trim.compact,
+        summary=item.summary if full and _says_more(item) else "",
+        facts=facts_text(d, item) if full else (),
     )
 
 
 def entries(d: Digest) -> list[Entry]:
-    """Return the digest's blocks in order, items numbered from 1."""
+    """Return the digest's blocks in order, items numbered from 1: urgent items, the coming
+    dates, then the sections and the sources' health.
+    """
     result: list[Entry] = []
     number = 0
     for item in d.urgent:
         number += 1
         result.append(Entry("urgent", item=item, number=number))
+    result.extend(Entry("deadlines", deadline=dl) for dl in d.deadlines)
+    if d.deadlines and d.deadlines_more:
+        result.append(
+            Entry("deadlines", note=word("deadlines_more", d.language, n=d.deadlines_more))
+        )
     for section in d.sections:
         for item in section.items:
             number += 1
@@ -265,7 +349,7 @@ class Renderer:
 
     def subject(self, d: Digest) -> str:
         """Return a one-line title with the counts: "政策雷达 · 3 条紧急 · 12 条变更"."""
-        counts = counts_text(d) if d.mode in ("digest", "alert") else ""
+        counts = counts_text(d) if d.mode in ("digest", "alert", "reminder") else ""
         name = word("brand", d.language) if d.mode == "digest" and counts else title_text(d)
         return " · ".join(p for p in (name, counts) if p)
 
@@ -327,7 +411,7 @@ class Renderer:
     def _trim(self, d: Digest, header: str, heading: str, e: Entry) -> Trim:
         """Return the largest trim of one entry that fits a message on its own."""
         if e.item is None:
-            return Trim(compact=True)
+            return Trim(compact=True)  # a health, date or note line: never too long
 
         def fits(trim: Trim) -> bool:
             return self._fits(d, header, [heading + self.entry(d, e, trim)])

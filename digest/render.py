@@ -14,6 +14,8 @@ from policyradar.digest.layout import (
     Part,
     Renderer,
     Trim,
+    deadline_text,
+    deadline_view,
     group_title,
     health_text,
     html_escape,
@@ -50,10 +52,16 @@ class TextRenderer(Renderer):
     def entry(self, d: Digest, e: Entry, trim: Trim) -> str:
         if e.health is not None:
             return f"- {health_text(d, e.health)}"
+        if e.deadline is not None:
+            return f"- {deadline_text(d, e.deadline)}"
+        if e.note:
+            return e.note
         v, lang, c = view(d, e, trim), d.language, word("colon", d.language)
         sep = word("list_sep", lang)
         lines = [f"{v.number}. {v.title}"]
+        lines += [f"{word('summary', lang)}{c}{v.summary}"] if v.summary else []
         lines += [v.source] if v.source else []
+        lines += [f"· {fact}" for fact in v.facts]
         lines += [f"{word('effective', lang)}{c}{v.effective}"] if v.effective else []
         lines += (
             [
@@ -118,7 +126,11 @@ class MarkdownRenderer(Renderer):
 
     def facts(self, d: Digest, v: ItemView) -> list[str]:
         lang = d.language
-        lines = [self.esc(v.source)] if v.source else []
+        lines = []
+        if v.summary:
+            lines.append(f"{word('summary', lang)}: {self.strong(self.esc(v.summary))}")
+        lines += [self.esc(v.source)] if v.source else []
+        lines += [f"{word('facts', lang)}: {self.esc(fact)}" for fact in v.facts]
         if v.effective:
             lines.append(f"{word('effective', lang)}: {self.strong(self.esc(v.effective))}")
         if v.hits:
@@ -134,9 +146,19 @@ class MarkdownRenderer(Renderer):
             lines.append(self.link(word("diff", lang), v.diff_url))
         return lines
 
+    def dated(self, d: Digest, e: Entry) -> str:
+        """A line of the "coming into force" section: date (countdown) and the linked summary."""
+        if e.deadline is None:
+            return f"- {self.esc(e.note)}"
+        v = deadline_view(d, e.deadline)
+        when = word("aside", d.language, text=self.strong(v.day), note=self.esc(v.countdown))
+        return f"- {when} {self.link(self.esc(v.line), v.url)}"
+
     def entry(self, d: Digest, e: Entry, trim: Trim) -> str:
         if e.health is not None:
             return f"- {self.esc(health_text(d, e.health))}"
+        if e.deadline is not None or e.note:
+            return self.dated(d, e)
         v = view(d, e, trim)
         out = f"### {v.number}. {self.link(self.esc(v.title), v.url)}"
         facts = self.facts(d, v)
@@ -198,6 +220,8 @@ class WeComMarkdownRenderer(MarkdownRenderer):
     def entry(self, d: Digest, e: Entry, trim: Trim) -> str:
         if e.health is not None:
             return f'> <font color="warning">{self.esc(health_text(d, e.health))}</font>'
+        if e.deadline is not None or e.note:
+            return self.dated(d, e)
         v = view(d, e, trim)
         lines = [f"**{v.number}. {self.link(self.esc(v.title), v.url)}**"]
         lines += [f"> {line}" for line in self.facts(d, v)]
@@ -236,6 +260,14 @@ class TelegramRenderer(Renderer):
     def entry(self, d: Digest, e: Entry, trim: Trim) -> str:
         if e.health is not None:
             return f"• {html_escape(health_text(d, e.health))}"
+        if e.note:
+            return f"• {html_escape(e.note)}"
+        if e.deadline is not None:
+            dv = deadline_view(d, e.deadline)
+            line = html_escape(dv.line)
+            line = f'<a href="{html_escape(dv.url)}">{line}</a>' if dv.url else line
+            when = word("aside", d.language, text=f"<b>{dv.day}</b>", note=dv.countdown)
+            return f"• {when} {line}"
         v, lang = view(d, e, trim), d.language
         title = html_escape(v.title)
         lines = [
@@ -243,7 +275,10 @@ class TelegramRenderer(Renderer):
             if v.url
             else f"<b>{v.number}. {title}</b>"
         ]
+        if v.summary:
+            lines.append(f"<b>{html_escape(v.summary)}</b>")
         lines += [html_escape(v.source)] if v.source else []
+        lines += [f"• {html_escape(fact)}" for fact in v.facts]
         if v.effective:
             lines.append(
                 f"{word('effective', lang)}{word('colon', lang)}<b>{html_escape(v.effective)}</b>"
@@ -298,4 +333,9 @@ def digest_json(d: Digest) -> dict[str, Any]:
     del data["names"]  # the lookup behind the names below, not a fact of the digest
     for section in data["sections"]:
         section["name"] = d.names.name(section["category"], d.language)
+    items = [*data["urgent"], *(i for s in data["sections"] for i in s["items"])]
+    for item, built in zip(items, d.items, strict=True):
+        item["facts"] = [  # each with its line, old value first: "$0.78 → $0.87 (+12%)"
+            {**fact.to_json(), "text": fact.text(d.language)} for fact in built.facts
+        ]
     return data

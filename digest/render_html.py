@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from policyradar.digest.layout import (
     Renderer,
+    deadline_view,
     group_title,
     health_text,
     html_escape,
@@ -28,6 +29,7 @@ padding-bottom:.2em;margin-top:1.6em}h3{font-size:1em;margin:.2em 0}
 .meta,.links{color:#666;font-size:.9em;margin:.2em 0}.item{margin:1em 0}
 blockquote{margin:.4em 0;padding:.3em .8em;border-left:3px solid #ccc;color:#333}
 mark{background:#fff3b0}.effective strong{color:#b35900}.health{color:#a00}
+.summary{margin:.2em 0}.deadline{margin:.2em 0}.facts{margin:.2em 0;padding-left:1.2em;color:#333}
 footer{margin-top:2em;color:#888;font-size:.85em}
 """
 INLINE = {
@@ -40,10 +42,13 @@ INLINE = {
     "links": "color:#666;font-size:13px;margin:2px 0",
     "item": "margin:14px 0",
     "effective": "margin:2px 0",
+    "summary": "margin:2px 0",
+    "facts": "margin:2px 0;padding-left:18px;color:#333",
     "hits": "margin:2px 0",
     "quote": "margin:6px 0;padding:4px 10px;border-left:3px solid #ccc;color:#333",
     "mark": "background:#fff3b0",
     "health": "color:#a00;margin:2px 0",
+    "deadline": "margin:2px 0",
     "footer": "margin-top:24px;color:#888;font-size:12px",
 }
 
@@ -81,11 +86,24 @@ class HtmlRenderer(Renderer):
     def entry(self, d: Digest, e: Entry, trim: Trim) -> str:
         if e.health is not None:
             return f"<p{self.attr('health')}>{html_escape(health_text(d, e.health))}</p>"
+        if e.note:
+            return f"<p{self.attr('deadline')}>{html_escape(e.note)}</p>"
+        if e.deadline is not None:
+            dv = deadline_view(d, e.deadline)
+            line = html_escape(dv.line)
+            line = f'<a href="{html_escape(dv.url)}">{line}</a>' if dv.url else line
+            when = word("aside", d.language, text=f"<strong>{dv.day}</strong>", note=dv.countdown)
+            return f"<p{self.attr('deadline')}>{when} {line}</p>"
         v = view(d, e, trim)
         title = html_escape(v.title)
         link = f'<a href="{html_escape(v.url)}">{title}</a>' if v.url else title
         lines = [f"<article{self.attr('item')}>", f"<h3{self.tag('h3')}>{v.number}. {link}</h3>"]
+        if v.summary:
+            lines.append(f"<p{self.attr('summary')}><strong>{html_escape(v.summary)}</strong></p>")
         lines += [f"<p{self.attr('meta')}>{html_escape(v.source)}</p>"] if v.source else []
+        if v.facts:
+            facts = "".join(f"<li>{html_escape(fact)}</li>" for fact in v.facts)
+            lines.append(f"<ul{self.attr('facts')}>{facts}</ul>")
         lines += self.facts(d, v)
         lines.append("</article>")
         return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_TIMEOUT = 300.0
+MAX_REMIND_DAYS = 90
 URGENCIES = tuple(sorted(Urgency, key=lambda u: u.rank))  # lowest first
 LANGUAGES = ("zh", "en")
 _SCHEDULE_RE = re.compile(r"^daily\s+(\d{1,2}):(\d{2})$")
@@ -53,6 +54,11 @@ class Subscription:
     url_env: str | None = _help("name of an environment variable holding the apprise URL", None)
     categories: tuple[str, ...] = _help("category ids wanted (empty: all)", ())
     watchlists: tuple[str, ...] = _help("only changes hitting these watchlists (empty: all)", ())
+    marketplaces: tuple[str, ...] = _help(
+        'only changes about these marketplaces, e.g. ["US"] or ["US", "EU"] (empty: the'
+        " [profile]'s, else all); global changes always come",
+        (),
+    )
     min_urgency: str = _help("lowest urgency sent: low, medium or high", "low")
     schedule: str = _help("when the digest goes out: 'daily HH:MM'", "daily 08:00")
     timezone: str = _help("time zone of the schedule and of the dates shown", "Asia/Shanghai")
@@ -63,6 +69,11 @@ class Subscription:
     quiet_note: bool = _help("send a short 'all quiet' note when nothing is new", False)
     timeout: float = _help(
         "seconds the target may take to accept one message (slow webhooks), 1-300", 30.0
+    )
+    remind_days: tuple[int, ...] = _help(
+        "send a short reminder this many days before each effective date of a change it"
+        " receives, e.g. [7, 1] (once each; empty: none)",
+        (),
     )
 
     @property
@@ -134,6 +145,12 @@ def _build(path: Path, entry: dict[str, Any], label: str) -> Subscription:
     }
     sub = Subscription(**values)
     _check(path, sub)
+    if sub.marketplaces:  # checked: each is a code, in any case
+        from policyradar.tagging.marketplaces import load_table
+
+        by_folded = {c.casefold(): c for c in load_table().codes()}
+        codes = tuple(dict.fromkeys(by_folded[m.strip().casefold()] for m in sub.marketplaces))
+        sub = replace(sub, marketplaces=codes)
     return sub
 
 
@@ -147,6 +164,12 @@ def _coerce(path: Path, label: str, name: str, value: Any, type_name: str) -> An
             field_name=name,
         )
 
+    if type_name == "tuple[int, ...]":
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise bad("a list of whole numbers of days")
+        return tuple(value)
     if type_name == "tuple[str, ...]":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
@@ -209,6 +232,21 @@ def _check(path: Path, sub: Subscription) -> None:
         raise error(
             "timeout", f"must be between 1 and {MAX_TIMEOUT:g} seconds, not {sub.timeout!r}"
         )
+    for days in sub.remind_days:
+        if not 0 <= days <= MAX_REMIND_DAYS:
+            raise error(
+                "remind_days", f"must be between 0 and {MAX_REMIND_DAYS} days, not {days!r}"
+            )
+    if len(set(sub.remind_days)) != len(sub.remind_days):
+        raise error("remind_days", f"lists a day twice: {list(sub.remind_days)}")
+    if sub.marketplaces:
+        from policyradar.tagging.marketplaces import load_table
+
+        codes = load_table().codes()
+        by_folded = {c.casefold(): c for c in codes}
+        for code in sub.marketplaces:
+            if code.strip().casefold() not in by_folded:
+                raise error("marketplaces", _unknown("marketplace", code, codes))
     home = path.parent  # config.toml's folder: the home's categories and watchlists
     known = CategoryNames.load(home).ids()
     for cat in sub.categories:

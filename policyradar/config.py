@@ -172,6 +172,56 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LlmSettings:
+    enabled: bool = _help(
+        "write digest summaries with an LLM (any OpenAI-compatible chat API); off by default",
+        False,
+    )
+    base_url: str = _help(
+        "the API's base URL, e.g. https://api.deepseek.com/v1 or http://127.0.0.1:11434/v1",
+        "",
+    )
+    model: str = _help("the model name, e.g. deepseek-chat, qwen-plus, moonshot-v1-8k", "")
+    api_key_env: str = _help(
+        "name of the environment variable holding the API key (the key itself is never stored"
+        " or logged); empty for a local server without one",
+        "",
+    )
+    timeout: float = _help("seconds one request may take", 15.0)
+    retries: int = _help("further tries of a request that timed out or failed (0-5)", 1)
+    daily_budget: int = _help(
+        "calls a day at most, retries included; then no more until tomorrow", 200
+    )
+    deadline: float = _help(
+        "seconds a digest waits for its summaries at most; late ones keep the built-in line", 30.0
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Profile:
+    marketplaces: tuple[str, ...] = _help(
+        'marketplaces you sell on, e.g. ["US", "DE"] or a region such as "EU" (欧洲站); changes'
+        " about only other marketplaces are left out of digests (empty: all)",
+        (),
+    )
+    fulfilment: tuple[str, ...] = _help(
+        'how you fulfil orders: ["FBA"], ["FBM"] or both; changes about only the other one are'
+        " left out of digests (empty: both)",
+        (),
+    )
+    product_categories: tuple[str, ...] = _help(
+        "what you sell (apparel, beauty, health, electronics, toys, baby, home, food, pets, sports,"
+        " jewelry, automotive, tools, media, office); changes naming it come first",
+        (),
+    )
+    brand_registered: bool | None = _help(
+        "true if your brand is in Brand Registry (品牌备案); false leaves changes about only Brand"
+        " Registry programmes out of digests (unset: kept)",
+        None,
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Config:
     home: Path
     sources: tuple[Source, ...]
@@ -180,6 +230,8 @@ class Config:
     subscriptions: tuple[Any, ...] = ()
     subscription_tables: Any = field(default=(), repr=False)  # config.toml's [[subscription]]
     web_base: str | None = None  # where `policyradar serve` is reachable, for links in digests
+    llm: LlmSettings = field(default_factory=LlmSettings)  # optional LLM summaries ([llm])
+    profile: Profile = field(default_factory=Profile)  # the seller ([profile])
 
     @property
     def database(self) -> Path:
@@ -205,12 +257,19 @@ def load_config(home: Path) -> Config:
     """
     home = Path(home)
     cfg_path = home / CONFIG_FILE
-    crawl, subscriptions, web_base = CrawlSettings(), [], None
+    crawl, subscriptions, web_base, llm = CrawlSettings(), [], None, LlmSettings()
+    profile = Profile()
     if cfg_path.exists():
         data = read_toml(cfg_path)
-        reject_unknown(cfg_path, data, {"crawl", "subscription", "web_base"}, None, None)
+        known = {"crawl", "subscription", "web_base", "llm", "profile"}
+        reject_unknown(cfg_path, data, known, None, None)
+        profile = check_profile(
+            _build(Profile, data.get("profile", {}), cfg_path, None, "profile"), cfg_path
+        )
         crawl = _build(CrawlSettings, data.get("crawl", {}), cfg_path, None, "crawl")
         _check_crawl(crawl, cfg_path)
+        llm = _build(LlmSettings, data.get("llm", {}), cfg_path, None, "llm")
+        _check_llm(llm, cfg_path)
         subscriptions = data.get("subscription", [])
         web_base = data.get("web_base")
         if web_base is not None and not (
@@ -228,6 +287,8 @@ def load_config(home: Path) -> Config:
         crawl=crawl,
         subscription_tables=subscriptions,
         web_base=web_base,
+        llm=llm,
+        profile=profile,
     )
 
 
@@ -262,6 +323,8 @@ def describe_fields() -> dict[str, list[tuple[str, str]]]:
         "source.filters": Filters,
         "source.politeness": Politeness,
         "crawl": CrawlSettings,
+        "llm": LlmSettings,
+        "profile": Profile,
     }
     return {
         name: [(f.name, f.metadata["help"]) for f in fields(cls)] for name, cls in tables.items()
@@ -512,3 +575,76 @@ def _check_crawl(crawl: CrawlSettings, path: Path) -> None:
         if not ok:
             value = getattr(crawl, name)
             raise ConfigError(path, f"{message}, not {value!r}", field_name=f"crawl.{name}")
+
+
+def _check_llm(llm: LlmSettings, path: Path) -> None:
+    checks = [
+        ("timeout", llm.timeout > 0, "must be positive"),
+        ("retries", 0 <= llm.retries <= 5, "must be between 0 and 5"),
+        ("daily_budget", llm.daily_budget >= 0, "must not be negative"),
+        ("deadline", llm.deadline > 0, "must be positive"),
+        (
+            "api_key_env",
+            not llm.api_key_env or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", llm.api_key_env),
+            "must be the name of an environment variable (such as DEEPSEEK_API_KEY), not a key",
+        ),
+    ]
+    if llm.enabled:
+        parts = urlsplit(llm.base_url)
+        checks += [
+            (
+                "base_url",
+                parts.scheme in ("http", "https") and bool(parts.hostname),
+                "must be an http(s) URL when enabled",
+            ),
+            ("model", bool(llm.model.strip()), "must name a model when enabled"),
+        ]
+    for name, ok, message in checks:
+        if not ok:
+            raise ConfigError(path, message, field_name=f"llm.{name}")
+
+
+# -- [profile] -----------------------------------------------------------------------------------
+
+FULFILMENT = ("FBA", "FBM")
+_MARKETPLACES_FILE = "marketplaces.toml"  # its codes (see policyradar.tagging.marketplaces)
+_PROFILE_FILE = "profile.toml"  # product categories and programmes (policyradar.tagging.profile)
+
+
+def profile_choices() -> dict[str, tuple[str, ...]]:
+    """What each ``[profile]`` list may hold: marketplace and region codes, FBA/FBM, product ids."""
+    from policyradar.resources import data_path
+
+    markets = tomllib.loads(data_path(_MARKETPLACES_FILE).read_text(encoding="utf-8"))
+    products = tomllib.loads(data_path(_PROFILE_FILE).read_text(encoding="utf-8"))
+    return {
+        "marketplaces": (*markets.get("marketplace", {}), *markets.get("region", {})),
+        "fulfilment": FULFILMENT,
+        "product_categories": tuple(products.get("product", {})),
+    }
+
+
+def check_profile(profile: Profile, path: Path) -> Profile:
+    """The profile with its codes in their canonical case; an unknown value is a ConfigError
+    naming the key, with "did you mean" and the valid choices.
+    """
+    choices = profile_choices()
+    values: dict[str, tuple[str, ...]] = {}
+    for name, valid in choices.items():
+        by_folded = {v.casefold(): v for v in valid}
+        found = []
+        for value in getattr(profile, name):
+            canonical = by_folded.get(value.strip().casefold())
+            if canonical is None:
+                hint = difflib.get_close_matches(value.upper(), valid, n=1) or (
+                    difflib.get_close_matches(value.lower(), valid, n=1)
+                )
+                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                raise ConfigError(
+                    path,
+                    f"unknown value '{value}'{extra}; valid: {', '.join(valid)}",
+                    field_name=f"profile.{name}",
+                )
+            found.append(canonical)
+        values[name] = tuple(dict.fromkeys(found))
+    return Profile(**values, brand_registered=profile.brand_registered)

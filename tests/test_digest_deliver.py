@@ -141,7 +141,8 @@ def test_json_webhook_gets_title_and_the_text_digest(rows: Rows, receiver: Recei
 
 
 def test_email_is_one_html_message_with_a_plain_text_part(rows: Rows, smtp: SmtpReceiver) -> None:
-    rows.many(5, urgency="high", keywords=["配送费"])
+    hit = {"watchlist": "费用", "category": "fees", "keyword": "配送费", "snippet": "配送费"}
+    rows.many(5, urgency="high", watch_hits=[hit])  # a watch word is marked (keywords are not)
     rows.change("<script>alert(1)</script>标题")
     url = (
         f"mailto://127.0.0.1:{smtp.port}?to=seller@example.com&from=radar@example.com&mode=insecure"

@@ -139,6 +139,8 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
         "0008_packed_diffs",
         "0009_changes_by_document",
         "0010_search_rows_only",
+        "0011_facts_and_summaries",
+        "0012_marketplaces_dates_reminders",
     ]
 
 

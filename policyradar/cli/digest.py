@@ -92,6 +92,7 @@ def digest_command(
                 output=sys.stdout if dry_run else None,
                 names=CategoryNames.load(obj.home),
                 llm=getattr(config, "llm", None),
+                profile=getattr(config, "profile", None),
             )
             for sub in subs
         ]
@@ -130,6 +131,7 @@ def _preview(
         now=now,
         web_base=_web_base(config),
         names=CategoryNames.load(obj.home),
+        profile=getattr(config, "profile", None),
     )
     text = file_renderer(fmt).render(built or quiet_digest(sub, health=health, now=now))[0]
     if output is None:
@@ -181,6 +183,7 @@ def deliver_due(obj: Any, *, environ: Mapping[str, str] | None = None) -> int:
             web_base=_web_base(config),
             names=CategoryNames.load(obj.home),
             llm=getattr(config, "llm", None),
+            profile=getattr(config, "profile", None),
         )
     print_reports(reports, obj.lang)
     return 0 if all(r.ok for r in reports) else EXIT_FAILED

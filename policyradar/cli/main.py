@@ -8,12 +8,27 @@ from pathlib import Path
 
 import click
 
-from policyradar.cli import changes, crawl, digest, home, search, sources, watch, web
+from policyradar.cli import (
+    changes,
+    crawl,
+    deadlines,
+    digest,
+    doctor,
+    home,
+    search,
+    sources,
+    watch,
+    web,
+)
 from policyradar.cli.common import Context
 from policyradar.config import resolve_home
 
+# Loggers whose warnings the commands' own summaries repeat (one line per failing source).
+_SUMMARISED = ("policyradar.crawler.pipelines.store",)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="policyradar", prog_name="policyradar")
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
@@ -42,6 +57,9 @@ def cli(ctx: click.Context, home: Path | None, lang: str, verbose: int) -> None:
     if verbose < 2:
         for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "py.warnings"):
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    if verbose < 1:
+        for name in _SUMMARISED:
+            logging.getLogger(name).setLevel(logging.ERROR)
     ctx.obj = Context(resolve_home(home), lang, verbose)
 
 
@@ -56,8 +74,10 @@ COMMANDS: tuple[click.Command, ...] = (
     watch.reclassify_command,
     digest.digest_command,
     digest.notify_group,
+    deadlines.deadlines,
     web.serve,
     crawl.run,
+    doctor.doctor,
     home.demo,
 )
 for _command in COMMANDS:

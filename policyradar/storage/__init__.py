@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from policyradar.storage import codec
 from policyradar.storage.classification import ClassificationMixin
+from policyradar.storage.deadlines import DeadlinesMixin
 from policyradar.storage.deliveries import DeliveriesMixin
 from policyradar.storage.documents import REMOVE_AFTER_STRIKES, DocumentsMixin
 from policyradar.storage.fulltext import (
@@ -20,6 +21,7 @@ from policyradar.storage.fulltext import (
 from policyradar.storage.history import FACET_WINDOW, HistoryMixin
 from policyradar.storage.schema import migrations
 from policyradar.storage.sources import SourcesMixin
+from policyradar.storage.summaries import SummariesMixin
 
 __all__ = [
     "FACET_WINDOW",
@@ -40,6 +42,8 @@ class Storage(
     ClassificationMixin,
     DeliveriesMixin,
     FullTextMixin,
+    SummariesMixin,
+    DeadlinesMixin,
 ):
     """One SQLite file (WAL), migrated on open; every crawl write is one transaction."""
 

@@ -25,6 +25,9 @@ TAG_COLUMNS = (
     "cluster",
     "signature",
     "is_promo",
+    "facts",
+    "summary",
+    "marketplaces",
 )
 
 
@@ -59,7 +62,7 @@ class ClassificationMixin(StorageBase):
 
     def set_classification(self, change_id: int, tags: dict[str, Any]) -> None:
         """Store a change's classification: categories, keywords, watch_hits, effective_dates,
-        urgency, cluster, signature, is_promo (any subset).
+        urgency, cluster, signature, is_promo, facts, summary (any subset).
         """
         values = tag_values(tags)
         assignments = ", ".join(f"{k} = ?" for k in values)

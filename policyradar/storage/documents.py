@@ -52,6 +52,15 @@ class DocumentsMixin(RunsMixin):
         )
         return unpack(row["text"]) if row else None
 
+    def change_text(self, change_id: int) -> str | None:
+        """The whole text of the version a change made (None for a removal or no change)."""
+        row = self._one(
+            f"SELECT {VERSION_TEXT} AS text FROM changes c JOIN versions v"
+            " ON v.id = c.new_version_id WHERE c.id = ?",
+            (change_id,),
+        )
+        return unpack(row["text"]) if row else None
+
     def versions(self, url: str) -> list[dict[str, Any]]:
         rows = self._all(
             "SELECT v.id, v.fetched_at, v.fingerprint, v.title,"

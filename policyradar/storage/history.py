@@ -18,6 +18,9 @@ from policyradar.records import (
 )
 from policyradar.storage.base import StorageBase
 from policyradar.storage.codec import unpack
+from policyradar.tagging.facts import facts_from_json
+from policyradar.tagging.marketplaces import stored_marketplaces
+from policyradar.tagging.summary import stored_summary
 
 if TYPE_CHECKING:
     import sqlite3
@@ -123,13 +126,15 @@ def _filters(
     categories: Iterable[str] = (),
     watchlists: Iterable[str] = (),
     marketplaces: Iterable[str] = (),
+    about: Iterable[str] = (),
     urgencies: Iterable[str] = (),
     watch_hits_only: bool = False,
     run_id: int | None = None,
     document_id: int | None = None,
 ) -> tuple[list[str], list[Any]]:
     """SQL conditions on ``changes c`` (joined with ``sources s``): each filter narrows, each
-    list is "any of"; dates compare ``detected_at`` (``until`` is exclusive).
+    list is "any of"; dates compare ``detected_at`` (``until`` is exclusive). ``marketplaces``
+    are the sources' own, ``about`` the codes a change is about (expanded: DE, not EU).
     """
     where: list[str] = ["1 = 1"]
     params: list[Any] = []
@@ -156,6 +161,10 @@ def _filters(
         " WHERE json_extract(j.value, '$.watchlist') IN ({marks}))",
     )
     any_of(marketplaces, "s.marketplace IN ({marks})")
+    any_of(
+        about,  # the marketplaces a change is about (see tagging.marketplaces); GLOBAL: everyone's
+        "EXISTS (SELECT 1 FROM json_each(c.marketplaces) j WHERE j.value IN ({marks}))",
+    )
     any_of(urgencies, "c.urgency IN ({marks})")
     if watch_hits_only:
         where.append("c.watch_hits NOT IN ('', '[]')")
@@ -198,6 +207,7 @@ def _change(row: sqlite3.Row) -> Change:
         document_id=row["document_id"],
         source_name=row["source_name"] or "",
         marketplace=row["marketplace"] or "",
+        marketplaces=stored_marketplaces(_json(row, "marketplaces"), row["marketplace"] or ""),
         categories=json.loads(row["categories"]),
         keywords=json.loads(row["keywords"]),
         watch_hits=[
@@ -209,4 +219,14 @@ def _change(row: sqlite3.Row) -> Change:
         diff=unpack(row["diff"]),
         is_promo=bool(row["is_promo"]),
         baseline=bool(row["baseline"]),
+        facts=facts_from_json(_json(row, "facts")),
+        summary=stored_summary(_json(row, "summary")),
     )
+
+
+def _json(row: sqlite3.Row, column: str) -> object:
+    """A JSON column's value; None for a missing column or a value that is no JSON."""
+    try:
+        return json.loads(row[column])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from sqlite_utils.migrations import Migrations
@@ -176,6 +177,67 @@ def _search_rows_only(db: Database) -> None:
         " tokenize='porter unicode61 remove_diacritics 2')"
     )
     _fill_search_index(db.conn)
+
+
+@migrations(name="0011_facts_and_summaries")
+def _facts_and_summaries(db: Database) -> None:
+    """A change's facts (values old → new) and its one-line summary in each language; the
+    optional LLM summaries, cached per change, and the calls made each day (their budget).
+    """
+    db.executescript(
+        """
+        ALTER TABLE changes ADD COLUMN facts TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE changes ADD COLUMN summary TEXT NOT NULL DEFAULT '{}';
+        CREATE TABLE llm_summaries (
+            change_id INTEGER NOT NULL REFERENCES changes(id), lang TEXT NOT NULL,
+            model TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL,
+            PRIMARY KEY (change_id, lang, model)
+        );
+        CREATE TABLE llm_calls (day TEXT PRIMARY KEY, calls INTEGER NOT NULL DEFAULT 0);
+        """
+    )
+
+
+@migrations(name="0012_marketplaces_dates_reminders")
+def _marketplaces_dates_reminders(db: Database) -> None:
+    """The marketplaces a change is about (regions expanded; until `reclassify` reads the
+    texts, its source's own); its effective dates by day, kept in step by triggers, for the
+    deadlines; and the reminders sent, one per subscription, change, date and lead time.
+    """
+    from policyradar.tagging.marketplaces import stored_marketplaces
+
+    db.executescript(
+        """
+        ALTER TABLE changes ADD COLUMN marketplaces TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE change_dates (
+            day TEXT NOT NULL, change_id INTEGER NOT NULL REFERENCES changes(id),
+            PRIMARY KEY (day, change_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO change_dates (day, change_id)
+            SELECT substr(j.value, 1, 10), c.id FROM changes c, json_each(c.effective_dates) j;
+        CREATE TRIGGER change_dates_insert AFTER INSERT ON changes BEGIN
+            INSERT OR IGNORE INTO change_dates (day, change_id)
+                SELECT substr(j.value, 1, 10), NEW.id FROM json_each(NEW.effective_dates) j;
+        END;
+        CREATE TRIGGER change_dates_update AFTER UPDATE OF effective_dates ON changes BEGIN
+            DELETE FROM change_dates WHERE change_id = NEW.id;
+            INSERT OR IGNORE INTO change_dates (day, change_id)
+                SELECT substr(j.value, 1, 10), NEW.id FROM json_each(NEW.effective_dates) j;
+        END;
+        CREATE TABLE reminders (
+            subscription TEXT NOT NULL, change_id INTEGER NOT NULL REFERENCES changes(id),
+            day TEXT NOT NULL,  -- the effective date reminded of
+            days_before INTEGER NOT NULL,  -- the lead time (remind_days) it stands for
+            delivery_id INTEGER REFERENCES deliveries(id), sent_at TEXT NOT NULL,
+            PRIMARY KEY (subscription, change_id, day, days_before)
+        );
+        """
+    )
+    for source_id, marketplace in db.conn.execute("SELECT id, marketplace FROM sources"):
+        db.conn.execute(
+            "UPDATE changes SET marketplaces = ? WHERE source_id = ?",
+            (json.dumps(stored_marketplaces(None, marketplace or "")), source_id),
+        )
 
 
 def _pack_columns(db: Database, table: str, *columns: str) -> None:

@@ -6,6 +6,7 @@ import logging
 import sys
 from array import array
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
     from policyradar.storage import Storage
     from policyradar.tagging import ChangeText, Classifier, Tags
+    from policyradar.tagging.facts import Fact
+    from policyradar.tagging.glossary import Glossary
+    from policyradar.tagging.names import CategoryNames
+    from policyradar.text.diffing import Diff
 
 logger = logging.getLogger(__name__)
 MIN_SHARED = 4  # a candidate twin shares at least this many signature values (cheap pre-filter)
@@ -108,6 +113,97 @@ class ClusterIndex:
         return cluster
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """What a change says beyond its tags: its facts (old → new), its one-line summary, and the
+    effective dates and urgency once its section is read too.
+    """
+
+    tags: Tags
+    facts: tuple[Fact, ...] = ()
+    summary: dict[str, str] = field(default_factory=dict)
+    marketplace: str = ""
+    marketplaces: tuple[str, ...] = ()  # every marketplace it is about, regions expanded
+
+
+def category_names(classifier: Classifier) -> CategoryNames:
+    """The classifier's categories' names, in their order (``other`` last)."""
+    from policyradar.tagging.names import CategoryNames
+
+    cats = classifier.categories.categories.values()
+    return CategoryNames(tuple((c.id, c.name_zh, c.name_en) for c in cats))
+
+
+def read_change(
+    classifier: Classifier,
+    tags: Tags,
+    text: ChangeText,
+    *,
+    diff: Diff | None = None,
+    full_text: str = "",
+    marketplace: str = "",
+    names: CategoryNames | None = None,
+    glossary: Glossary | None = None,
+) -> Reading:
+    """A classified change read further: its facts and summary, and, when the changed text has
+    no effective date, the dates of its own section (the heading and the other paragraphs of its
+    notice in ``full_text``, the whole new version), which may make it urgent.
+    ``marketplace`` is the source's; the one the text names comes first. ``glossary`` (default:
+    the shipped one) puts English labels into the Chinese summary.
+    """
+    from policyradar.tagging.context import (
+        changed_lines,
+        marketplace_of,
+        marketplaces_in,
+        section_context,
+    )
+    from policyradar.tagging.effective import effective_dates
+    from policyradar.tagging.facts import facts_for
+    from policyradar.tagging.glossary import Glossary
+    from policyradar.tagging.summary import glossary_translator, summarise
+
+    names = names or category_names(classifier)
+    context = ""
+    if text.kind == ChangeKind.CHANGED and diff is not None and full_text:
+        context = section_context(full_text, changed_lines(diff))
+    reference = (text.published_at or text.detected_at or utcnow()).date()
+    if context and not tags.effective_dates:
+        dates = effective_dates(context, reference)
+        if dates:  # kept as the change's nature keeps dates; a rule they make current is high
+            tags = classifier.redated(tags, dates, reference)
+    if text.kind == ChangeKind.REMOVED:
+        texts: tuple[str, ...] = (text.removed, text.title)
+    elif text.kind == ChangeKind.NEW:
+        texts = (text.title, text.added)
+    else:
+        texts = (text.added, context, text.title)
+    market = marketplace_of(*texts) or marketplace
+    whole = (full_text,) if text.kind == ChangeKind.CHANGED and full_text else ()
+    markets = tuple(marketplaces_in((*texts, *whole), marketplace))
+    if diff is None and text.kind == ChangeKind.CHANGED:
+        facts: list[Fact] = []
+    else:
+        facts = facts_for(text.kind, diff, text.added, full_text)
+    summary = summarise(
+        kind=text.kind,
+        title=text.title,
+        categories=tags.categories,
+        facts=facts,
+        effective_dates=tags.effective_dates,
+        marketplace=market,
+        names=names,
+        today=reference,
+        translate=glossary_translator(glossary or Glossary.load()),
+    )
+    return Reading(
+        tags=tags,
+        facts=tuple(facts),
+        summary=summary,
+        marketplace=market,
+        marketplaces=markets,
+    )
+
+
 def tags_for(
     classifier: Classifier,
     clusters: ClusterIndex | None,
@@ -115,26 +211,47 @@ def tags_for(
     source_id: str,
     *,
     cluster: str | None = None,
+    diff: Diff | None = None,
+    full_text: str = "",
+    marketplace: str = "",
 ) -> dict[str, Any]:
-    """Classify one change; a new story (with ``clusters``) joins the same story from other
-    sources. Returns the storage fields (see `Storage.set_classification`).
+    """Classify one change and read its facts and summary; a new story (with ``clusters``)
+    joins the same story from other sources. Returns the storage fields (see
+    `Storage.set_classification`).
     """
-    return tag_fields(classifier.classify(text), clusters, text, source_id, cluster=cluster)
+    reading = read_change(
+        classifier,
+        classifier.classify(text),
+        text,
+        diff=diff,
+        full_text=full_text,
+        marketplace=marketplace,
+    )
+    return tag_fields(reading, clusters, text, source_id, cluster=cluster)
 
 
 def tag_fields(
-    tags: Tags,
+    reading: Reading | Tags,
     clusters: ClusterIndex | None,
     text: ChangeText,
     source_id: str,
     *,
     cluster: str | None = None,
 ) -> dict[str, Any]:
-    """The storage fields of a classified change (see `tags_for`)."""
+    """The storage fields of a classified (and read) change (see `tags_for`)."""
+    tags = reading.tags if isinstance(reading, Reading) else reading
     is_new = text.kind == ChangeKind.NEW
     if is_new and clusters is not None and cluster is None:
         cluster = clusters.join(tags.signature, source_id, text.detected_at or utcnow())
+    extra: dict[str, Any] = {}
+    if isinstance(reading, Reading):
+        extra = {
+            "facts": [f.to_json() for f in reading.facts],
+            "summary": reading.summary,
+            "marketplaces": list(reading.marketplaces),
+        }
     return {
+        **extra,
         "categories": list(tags.categories),
         "keywords": list(tags.keywords),
         "watch_hits": _distinct_hits(tags),
@@ -153,7 +270,9 @@ def tag_change(
     language: str = "",
     clusters: ClusterIndex | None = None,
 ) -> dict[str, Any]:
-    """Classify one stored change again and store its tags (its cluster is kept)."""
+    """Classify one stored change again and store its tags, facts and summary (its cluster is
+    kept).
+    """
     from policyradar.tagging import ChangeText
 
     change = storage.change(change_id)
@@ -168,7 +287,18 @@ def tag_change(
         detected_at=change.detected_at,
         language=language,
     )
-    tags = tags_for(classifier, clusters, text, change.source_id, cluster=change.cluster)
+    diff = change.structured_diff() if change.kind == ChangeKind.CHANGED else None
+    full_text = (storage.change_text(change_id) or "") if diff is not None else ""
+    tags = tags_for(
+        classifier,
+        clusters,
+        text,
+        change.source_id,
+        cluster=change.cluster,
+        diff=diff,
+        full_text=full_text,
+        marketplace=change.marketplace,
+    )
     storage.set_classification(change_id, tags)
     return tags
 

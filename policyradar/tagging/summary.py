@@ -26,8 +26,6 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 SUBJECT_CHARS = 48  # of a title standing in for the subject
 SHOWN_FACTS = 2  # facts in the line; the rest are counted
 UNPLACED = frozenset({"GLOBAL", "ALL", "CN"})  # a source's marketplace that names no store
-MARKETS = ("US", "UK", "DE", "FR", "IT", "ES", "EU", "JP", "CA", "MX", "AU", "BR", "SG", "AE",
-           "SA", "IN", "CN", "GLOBAL")  # fmt: skip
 
 
 def summarise(
@@ -150,7 +148,9 @@ def _chinese(glossary: Glossary, name: str) -> str:
 
 def market_name(code: str, lang: str) -> str:
     """A marketplace's name in ``lang`` (美国站, US); an unknown code names itself."""
-    return word(f"market_{code}", lang) if code in MARKETS else code
+    from policyradar.tagging.marketplaces import load_table
+
+    return load_table().name(code, lang)
 
 
 def _shown_date(dates: Sequence[str], today: date | None) -> str:

@@ -31,13 +31,15 @@ def create_app(
     Categories are named as ``home``'s categories.toml says (default: the database's folder).
     """
     database = Path(database)
-    pages = Pages(database, lang, CategoryNames.load(database.parent if home is None else home))
+    home = database.parent if home is None else home
+    pages = Pages(database, lang, CategoryNames.load(home), home=home)
     routes = [
         Route("/", pages.timeline, name="timeline"),
         Route("/search", pages.timeline, name="search"),
         Route("/changes/{change_id:int}", pages.change, name="change"),
         Route("/documents/{document_id:int}", pages.document, name="document"),
         Route("/sources", pages.sources, name="sources"),
+        Route("/deadlines", pages.deadlines_page, name="deadlines"),
         *feeds.routes(pages),
         *api.routes(pages),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

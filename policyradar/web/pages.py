@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
-from policyradar.i18n import LANGUAGES, error, label, other_language
+from policyradar.i18n import LANGUAGES, error, label, other_language, reason
 from policyradar.records import Urgency
 from policyradar.search.query import SearchError
 from policyradar.storage import Storage
@@ -25,15 +27,28 @@ from policyradar.web.params import filters_from, query_int
 if TYPE_CHECKING:
     from starlette.requests import Request
 
+    from policyradar.digest.deadlines import Deadline
+    from policyradar.records import Change
+
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 50
+DEADLINE_DAYS = 30  # the deadlines page's window, by default
+MAX_DEADLINE_DAYS = 3650
+WEB_TIMEZONE = "Asia/Shanghai"  # "today" of the deadlines (the digests' default zone)
 
 
 class Pages:
     """Request handlers over one database; each worker thread keeps its own connection."""
 
-    def __init__(self, database: Path, lang: str, names: CategoryNames | None = None) -> None:
+    def __init__(
+        self,
+        database: Path,
+        lang: str,
+        names: CategoryNames | None = None,
+        home: Path | None = None,
+    ) -> None:
         self.database, self.lang = database, lang
+        self.home = database.parent if home is None else home
         self.names = CategoryNames.load() if names is None else names
         self._local = threading.local()
         self._facets: tuple[int, dict[str, list[str]]] | None = None
@@ -43,6 +58,7 @@ class Pages:
         self.env.globals.update(
             label=label,
             error=error,
+            reason=reason,
             category_name=self.names.name,
             safe_url=safe_url,
             urgencies=[u.value for u in Urgency],
@@ -62,6 +78,45 @@ class Pages:
         if cached is None or cached[0] != key:
             cached = self._facets = (key, storage.facets())
         return cached[1]
+
+    def watchlist_names(self) -> list[str]:
+        """The home's watchlists, and any that stored changes hit (a renamed one's feed stays)."""
+        from policyradar.tagging.watchlists import WATCHLISTS_FILE, load_watchlists
+
+        try:
+            lists = [w.name for w in load_watchlists(self.home / WATCHLISTS_FILE, self.names.ids())]
+        except ValueError:  # a broken file: the ones seen in the history still work
+            lists = []
+        seen = self.facets(self.storage()).get("watchlists", [])
+        return list(dict.fromkeys([*lists, *seen]))
+
+    def today(self) -> date:
+        """Today where the digests' readers are (`WEB_TIMEZONE`)."""
+        return datetime.now(ZoneInfo(WEB_TIMEZONE)).date()
+
+    def deadlines(
+        self, request: Request, *, past: int = 0, default_days: int = DEADLINE_DAYS
+    ) -> list[Deadline]:
+        """The effective dates from ``past`` days ago to ``?days=`` (default ``default_days``)
+        ahead, of the ``?marketplace=`` and ``?category=`` asked for (any, by default);
+        promotions' dates are no deadlines.
+        """
+        from policyradar.digest.deadlines import deadlines
+        from policyradar.tagging.marketplaces import covers
+
+        params = request.query_params
+        days = query_int(params.get("days"), default_days, 1, MAX_DEADLINE_DAYS)
+        today = self.today()
+        first, last = today - timedelta(days=past), today + timedelta(days=days)
+        markets = [m for m in params.getlist("marketplace") if m]
+        categories = {c for c in params.getlist("category") if c}
+
+        def wanted(change: Change) -> bool:
+            if change.is_promo or (categories and not categories & set(change.categories)):
+                return False
+            return not markets or covers(change.marketplaces, markets)
+
+        return deadlines(self.storage().changes_due(first, last), first, last, wanted=wanted)
 
     def lang_of(self, request: Request) -> str:
         lang = request.query_params.get("lang")
@@ -176,10 +231,56 @@ class Pages:
             health=health,
         )
 
+    def deadlines_page(self, request: Request) -> HTMLResponse:
+        from policyradar.digest.deadlines import countdown
+        from policyradar.tagging.marketplaces import GLOBAL, load_table
+
+        lang, today = self.lang_of(request), self.today()
+        found = self.deadlines(request)
+        table = load_table()
+        rows = [
+            {
+                "deadline": d,
+                "countdown": countdown(d.day, today, lang),
+                "line": d.line(lang),
+                "markets": [
+                    table.name(c, lang) for c in table.shown(d.marketplaces) if c != GLOBAL
+                ],
+            }
+            for d in found
+        ]
+        params = request.query_params
+        ics = str(request.url_for("feed_deadlines"))
+        query = urlencode(
+            [(k, v) for k, v in params.multi_items() if k in ("marketplace", "category", "lang")]
+        )
+        ics += f"?{query}" if query else ""
+        return self.render(
+            request,
+            "deadlines.html",
+            rows=rows,
+            days=query_int(params.get("days"), DEADLINE_DAYS, 1, MAX_DEADLINE_DAYS),
+            form={k: params.getlist(k) for k in ("marketplace", "category")},
+            marketplaces=[(c, table.name(c, lang)) for c in table.codes()],
+            categories=self.names.ids(),
+            ics=ics,
+            webcal=ics.replace("https://", "webcal://", 1).replace("http://", "webcal://", 1),
+        )
+
     def error(self, request: Request, exc: Exception) -> HTMLResponse:
         status = getattr(exc, "status_code", 500)
         key = {404: "not_found", 401: "unauthorized"}.get(status, "bad_request")
-        return self.render(request, "error.html", status=status, message=key)
+        detail = getattr(exc, "detail", None)
+        if not isinstance(detail, str) or detail == _phrase(status):
+            detail = None  # Starlette's default words: ours say it in the reader's language
+        return self.render(request, "error.html", status=status, message=key, detail=detail)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _when(value: Any) -> str:
