@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from policyradar.config import Profile
     from policyradar.digest.deadlines import Deadline
     from policyradar.digest.subscriptions import Subscription
-    from policyradar.records import Change
-    from policyradar.tagging.facts import Fact
+    from policyradar.records import Change, Fact
 
 EXCERPT_CHARS = 200
 

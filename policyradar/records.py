@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from policyradar.i18n import word
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from policyradar.tagging.facts import Fact
     from policyradar.text.diffing import Diff
 
 
@@ -186,6 +188,84 @@ class WatchHit:
 
 
 _WATCH_HIT_FIELDS = ("watchlist", "category", "keyword", "snippet", "matched")
+
+
+MONEY, PERCENT, COUNT, DATE = "money", "percent", "count", "date"  # a fact's kinds
+FACT_KINDS = (MONEY, PERCENT, COUNT, DATE)
+ARROW = "→"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fact:
+    """One value of a change: ``old`` → ``new`` (``old`` is None for a value a text states).
+
+    ``old`` and ``new`` are display forms ("$0.78", "15%", "180天", "2026-03-15"); ``change`` is
+    the relative change of money and percentages (0.115 for +11.5%).
+    """
+
+    label: str
+    kind: str  # money | percent | count | date
+    old: str | None
+    new: str
+    unit: str = ""  # what a price is per ("per cubic foot", "每件"); a count's unit ("day")
+    currency: str = ""  # ISO 4217 of money: USD, EUR, GBP, JPY, CNY…
+    change: float | None = None
+
+    def text(self, lang: str = "en") -> str:
+        """The value as shown: "$0.78 → $0.87 per cubic foot (+12%)", old value first."""
+        value = f"{self.old} {ARROW} {self.new}" if self.old is not None else self.new
+        if self.unit and self.kind == MONEY:
+            value += f" {self.unit}" if self.unit.isascii() else f"/{self.unit.removeprefix('每')}"
+        if self.change is not None:
+            value = word("aside", lang, text=value, note=percent_change(self.change))
+        return value
+
+    def line(self, lang: str = "en") -> str:
+        """The label, a colon and the value (no label: the value alone)."""
+        text = self.text(lang)
+        return f"{self.label}{word('colon', lang)}{text}" if self.label else text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "old": self.old,
+            "new": self.new,
+            "unit": self.unit,
+            "currency": self.currency,
+            "change": self.change,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Fact:
+        """A fact read back from :meth:`to_json`; a bad one raises ValueError naming the field."""
+        kind = str(data.get("kind") or "")
+        if kind not in FACT_KINDS:
+            raise ValueError(f"fact: unknown kind {kind!r}")
+        new = data.get("new")
+        if not isinstance(new, str):
+            raise ValueError("fact: 'new' must be a string")
+        old = data.get("old")
+        change = data.get("change")
+        return cls(
+            label=str(data.get("label") or ""),
+            kind=kind,
+            old=str(old) if old is not None else None,
+            new=new,
+            unit=str(data.get("unit") or ""),
+            currency=str(data.get("currency") or ""),
+            change=float(change) if isinstance(change, int | float) else None,
+        )
+
+
+def percent_change(change: float) -> str:
+    """+12%, -4.5%: a relative change as a signed percentage."""
+    pct = abs(change) * 100
+    sign = "-" if change < 0 else "+"
+    tenths = math.floor(pct * 10 + 0.5)  # half up: 12.5 → 13, not to the even 12
+    if tenths < 100 and tenths % 10:
+        return f"{sign}{tenths // 10}.{tenths % 10}%"
+    return f"{sign}{math.floor(pct + 0.5)}%"
 
 
 @dataclass(slots=True, kw_only=True)

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import pytest
 
+from policyradar.records import Fact, percent_change
 from policyradar.tagging.facts import (
-    Fact,
     change_facts,
     document_facts,
     facts_from_json,
     line_facts,
-    percent_change,
     statements,
     values,
 )

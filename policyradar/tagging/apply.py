@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from policyradar.records import ChangeKind, from_iso, utcnow
 
@@ -17,9 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from policyradar.storage import Storage
+    from policyradar.records import Change, Fact
     from policyradar.tagging import ChangeText, Classifier, Tags
-    from policyradar.tagging.facts import Fact
     from policyradar.tagging.glossary import Glossary
     from policyradar.tagging.names import CategoryNames
     from policyradar.text.diffing import Diff
@@ -29,6 +28,24 @@ MIN_SHARED = 4  # a candidate twin shares at least this many signature values (c
 MAX_CANDIDATES = 50  # only the stories sharing the most values are compared in full
 MAX_POSTING = 200  # a signature value found in more stories than this is ignored as boilerplate
 MAX_STORIES = 5000  # stories a ClusterIndex holds (see there)
+
+
+class ChangeStore(Protocol):
+    """What classifying stored changes asks of storage (`policyradar.storage.Storage` has it):
+    tagging states the interface and never imports the storage room above it.
+    """
+
+    def change(self, change_id: int) -> Change | None: ...
+
+    def changes(self, *, since: datetime | None = None, limit: int | None = 50) -> list[Change]: ...
+
+    def change_text(self, change_id: int) -> str | None: ...
+
+    def set_classification(self, change_id: int, tags: dict[str, Any]) -> None: ...
+
+    def signatures(
+        self, since: datetime, *, after_id: int = 0, newest: int | None = None
+    ) -> list[tuple[int, str, str | None, array[int], str]]: ...
 
 
 @lru_cache(maxsize=4)
@@ -50,7 +67,7 @@ class ClusterIndex:
     and a bound on memory when a first crawl brings thousands at once.
     """
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: ChangeStore) -> None:
         from policyradar.tagging import WINDOW_DAYS
 
         self.storage = storage
@@ -265,7 +282,7 @@ def tag_fields(
 
 def tag_change(
     classifier: Classifier,
-    storage: Storage,
+    storage: ChangeStore,
     change_id: int,
     language: str = "",
     clusters: ClusterIndex | None = None,
@@ -304,7 +321,7 @@ def tag_change(
 
 
 def reclassify(
-    storage: Storage,
+    storage: ChangeStore,
     classifier: Classifier,
     sources: dict[str, tuple[str, bool]],
     *,

@@ -11,89 +11,28 @@ header. A new document lists its key facts: fees, rates and thresholds, and what
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
-from policyradar.i18n import word
+from policyradar.records import (
+    COUNT,
+    DATE,
+    MONEY,
+    PERCENT,
+    Fact,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Sequence
 
     from policyradar.text.diffing import Diff
 
-MONEY, PERCENT, COUNT, DATE = "money", "percent", "count", "date"
-KINDS = (MONEY, PERCENT, COUNT, DATE)
 MAX_FACTS = 12  # per change: a digest item shows the first few
 SCAN_CHARS = 30_000  # of a new document's text
 LABEL_WORDS = 12  # an English label keeps at most this many words
 LABEL_CHARS = 24  # a Chinese one at most this many characters
-ARROW = "→"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Fact:
-    """One value of a change: ``old`` → ``new`` (``old`` is None for a value a text states).
-
-    ``old`` and ``new`` are display forms ("$0.78", "15%", "180天", "2026-03-15"); ``change`` is
-    the relative change of money and percentages (0.115 for +11.5%).
-    """
-
-    label: str
-    kind: str  # money | percent | count | date
-    old: str | None
-    new: str
-    unit: str = ""  # what a price is per ("per cubic foot", "每件"); a count's unit ("day")
-    currency: str = ""  # ISO 4217 of money: USD, EUR, GBP, JPY, CNY…
-    change: float | None = None
-
-    def text(self, lang: str = "en") -> str:
-        """The value as shown: "$0.78 → $0.87 per cubic foot (+12%)", old value first."""
-        value = f"{self.old} {ARROW} {self.new}" if self.old is not None else self.new
-        if self.unit and self.kind == MONEY:
-            value += f" {self.unit}" if self.unit.isascii() else f"/{self.unit.removeprefix('每')}"
-        if self.change is not None:
-            value = word("aside", lang, text=value, note=percent_change(self.change))
-        return value
-
-    def line(self, lang: str = "en") -> str:
-        """The label, a colon and the value (no label: the value alone)."""
-        text = self.text(lang)
-        return f"{self.label}{word('colon', lang)}{text}" if self.label else text
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "kind": self.kind,
-            "old": self.old,
-            "new": self.new,
-            "unit": self.unit,
-            "currency": self.currency,
-            "change": self.change,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Fact:
-        """A fact read back from :meth:`to_json`; a bad one raises ValueError naming the field."""
-        kind = str(data.get("kind") or "")
-        if kind not in KINDS:
-            raise ValueError(f"fact: unknown kind {kind!r}")
-        new = data.get("new")
-        if not isinstance(new, str):
-            raise ValueError("fact: 'new' must be a string")
-        old = data.get("old")
-        change = data.get("change")
-        return cls(
-            label=str(data.get("label") or ""),
-            kind=kind,
-            old=str(old) if old is not None else None,
-            new=new,
-            unit=str(data.get("unit") or ""),
-            currency=str(data.get("currency") or ""),
-            change=float(change) if isinstance(change, int | float) else None,
-        )
 
 
 def facts_from_json(items: object) -> list[Fact]:
@@ -106,16 +45,6 @@ def facts_from_json(items: object) -> list[Fact]:
             except ValueError:
                 continue
     return found
-
-
-def percent_change(change: float) -> str:
-    """+12%, -4.5%: a relative change as a signed percentage."""
-    pct = abs(change) * 100
-    sign = "-" if change < 0 else "+"
-    tenths = math.floor(pct * 10 + 0.5)  # half up: 12.5 → 13, not to the even 12
-    if tenths < 100 and tenths % 10:
-        return f"{sign}{tenths // 10}.{tenths % 10}%"
-    return f"{sign}{math.floor(pct + 0.5)}%"
 
 
 # -- values ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
     from datetime import date
 
-    from policyradar.tagging.facts import Fact
+    from policyradar.records import Fact
     from policyradar.tagging.glossary import Glossary
     from policyradar.tagging.names import CategoryNames
 
