@@ -6,7 +6,7 @@ dates (tests/corpus/news/README.md gives the rules). Each item is classified as 
 (title + text as added text, published_at as its date) and the numbers are printed for the tuning
 part and the held-back part separately. The held-back part is fixed by `is_held_back` (an item is
 held back when the last hex digit of sha1(id) is 0-5) and nobody tunes on it: the report prints
-the misses of the tuning part only.
+the misses of the tuning part only, and of the held-back part only its counts.
 """
 
 from __future__ import annotations
@@ -94,7 +94,9 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Scores:
-    """The issue-15 numbers for one part of the corpus (None: no item to measure)."""
+    """The issue-15 numbers for one part of the corpus (None: no item to measure), and the
+    (hits, out of) counts behind each of them.
+    """
 
     items: int
     category: float | None
@@ -104,6 +106,7 @@ class Scores:
     rule_promo: float | None
     dates: float | None
     dates_expected: float | None
+    counts: dict[str, tuple[int, int]]
 
 
 def _share(hits: list[bool]) -> float | None:
@@ -115,15 +118,19 @@ def score(outcomes: list[Outcome]) -> Scores:
         return [o for o in outcomes if o.item["kind"] == kind]
 
     dated = [o for o in outcomes if o.item["effective_dates"]]
+    hits = {
+        "category": [o.category_ok for o in outcomes],
+        "news_high": [o.tags.urgency == "high" for o in of("news")],
+        "rule_high_medium": [o.tags.urgency in ("high", "medium") for o in of("rule")],
+        "promo_recall": [o.tags.is_promo for o in of("promo")],
+        "rule_promo": [o.tags.is_promo for o in of("rule")],
+        "dates": [o.dates_ok for o in outcomes],
+        "dates_expected": [o.dates_ok for o in dated],
+    }
     return Scores(
         items=len(outcomes),
-        category=_share([o.category_ok for o in outcomes]),
-        news_high=_share([o.tags.urgency == "high" for o in of("news")]),
-        rule_high_medium=_share([o.tags.urgency in ("high", "medium") for o in of("rule")]),
-        promo_recall=_share([o.tags.is_promo for o in of("promo")]),
-        rule_promo=_share([o.tags.is_promo for o in of("rule")]),
-        dates=_share([o.dates_ok for o in outcomes]),
-        dates_expected=_share([o.dates_ok for o in dated]),
+        **{name: _share(found) for name, found in hits.items()},
+        counts={name: (sum(found), len(found)) for name, found in hits.items()},
     )
 
 
@@ -208,34 +215,40 @@ def test_held_back_part_is_at_least_a_third() -> None:
 # -- accuracy ----------------------------------------------------------------------------------
 
 
-def _row(name: str, value: float | None, target: str) -> str:
+def _row(scores: Scores, name: str, label: str, target: str) -> str:
+    value = getattr(scores, name)
     shown = "   n/a" if value is None else f"{value:6.1%}"
-    return f"  {name:<44}{shown}   (target {target})"
+    hits, out_of = scores.counts[name]
+    return f"  {label:<44}{hits:>4}/{out_of:<4}{shown}   (target {target})"
 
 
 def _report(part: str, scores: Scores) -> list[str]:
+    """The totals of one part: counts and shares only, never which items missed."""
     return [
         f"{part}: {scores.items} items",
-        _row("top category right", scores.category, ">= 90%"),
-        _row("ordinary news marked high", scores.news_high, "<= 5%"),
-        _row("rule changes marked high or medium", scores.rule_high_medium, ">= 98%"),
-        _row("ads/events/sponsored flagged (is_promo)", scores.promo_recall, ">= 90%"),
-        _row("rule changes flagged as promo", scores.rule_promo, "<= 2%"),
-        _row("effective dates exact (all items)", scores.dates, ">= 95%"),
-        _row("effective dates exact (items with a date)", scores.dates_expected, "-"),
+        _row(scores, "category", "top category right", ">= 90%"),
+        _row(scores, "news_high", "ordinary news marked high", "<= 5%"),
+        _row(scores, "rule_high_medium", "rule changes marked high or medium", ">= 98%"),
+        _row(scores, "promo_recall", "ads/events/sponsored flagged (is_promo)", ">= 90%"),
+        _row(scores, "rule_promo", "rule changes flagged as promo", "<= 2%"),
+        _row(scores, "dates", "effective dates exact (all items)", ">= 95%"),
+        _row(scores, "dates_expected", "effective dates exact (items with a date)", "-"),
     ]
 
 
 def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
-    """Prints the numbers of both parts and the misses of the tuning part (never held-back)."""
+    """Prints the totals of both parts and the misses of the tuning part only: a held-back item
+    that misses is never named, so nobody tunes on it.
+    """
     lines = ["", "promo flag: Tags.is_promo (a promotion is also labelled 'other', low)"]
     for part in ("tuning", "held-back"):
         scores = score(outcomes[part])
         lines += _report(part, scores)
         assert scores.items, part
         assert not [name for name in TARGETS if getattr(scores, name) is None], part
+    tuning = [o for o in outcomes["tuning"] if not is_held_back(o.item["id"])]
     ranked = sorted(
-        ((sum(s for s, _ in o.misses()), o) for o in outcomes["tuning"] if o.misses()),
+        ((sum(s for s, _ in o.misses()), o) for o in tuning if o.misses()),
         key=lambda pair: (-pair[0], pair[1].item["id"]),
     )
     lines.append(f"tuning misses, worst first ({len(ranked)} items):")
@@ -247,18 +260,46 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
     print("\n".join(lines))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 15 item 5 targets: the classifier is tuned on the tuning part afterwards",
-)
-def test_held_back_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]]) -> None:
-    scores = score(outcomes["held-back"])
+def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]]) -> None:
+    """The part the classifier was tuned on holds every target: a change that loses one shows."""
+    scores = score(outcomes["tuning"])
     failed = [
-        f"{name} {getattr(scores, name)} vs target {target}"
+        f"{name} {scores.counts[name][0]}/{scores.counts[name][1]} vs target {target}"
         for name, target in TARGETS.items()
         if not _meets(name, getattr(scores, name), target)
     ]
     assert not failed, failed
+
+
+# The held-back numbers after tuning on the tuning part only (README, "Classification"): the
+# targets the classifier does not reach there stay expected failures, each on its own, so a
+# target that is met is asserted for real and one that regresses shows.
+_UNMET = ("category", "news_high", "rule_high_medium", "promo_recall", "dates")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(
+                strict=False,
+                reason="issue 15 item 5: not reached on the held-back part by honest tuning",
+            ),
+        )
+        if name in _UNMET
+        else name
+        for name in TARGETS
+    ],
+)
+def test_held_back_part_meets_issue_15_targets(
+    outcomes: dict[str, list[Outcome]], name: str
+) -> None:
+    scores = score(outcomes["held-back"])
+    hits, out_of = scores.counts[name]  # totals only: the held-back items are never named
+    assert _meets(name, getattr(scores, name), TARGETS[name]), (
+        f"{name} {hits}/{out_of} vs target {TARGETS[name]}"
+    )
 
 
 def _meets(name: str, value: float | None, target: float) -> bool:

@@ -204,6 +204,30 @@ def _tags(classifier: Classifier, title: str, added: str, kind: str = "new") -> 
         pytest.param("Upcoming Workshops", "We would like to invite you to attend.", id="workshop"),
         pytest.param("亚马逊广告训练营第9期开课", "扫码报名，名额有限。", id="训练营"),
         pytest.param("Scale with Fiverr", "Sellers get 10% off using code WALMART10.", id="code"),
+        pytest.param(
+            "Amazon launches a new seller incentive programme",
+            "Eligible sellers earn a 5% bonus on branded sales.",
+            id="incentive programme",
+        ),
+        pytest.param(
+            "Tax season tips",
+            "In our latest guest blog, a sales tax provider explains how to file.",
+            id="a label in the body outweighs the policy terms",
+        ),
+        pytest.param(
+            "Get 20% off shipping labels", "Our partner offers a discount to sellers.", id="% off"
+        ),
+        pytest.param(
+            "FBA新商品特典のご案内", "対象の出品者様は特典をご利用いただけます。", id="特典"
+        ),
+        pytest.param(
+            "Prepare for Prime Big Deal Days",
+            "Submit your deals before the deal submission deadline.",
+            id="a sales event's deal deadline",
+        ),
+        pytest.param(
+            "尾程运费平均节省30%！", "我们是一家海外仓服务商，提供一件代发服务。", id="节省30%"
+        ),
     ],
 )
 def test_ads_and_events_are_promotions(classifier: Classifier, title: str, added: str) -> None:
@@ -279,6 +303,56 @@ def test_news_about_a_platform_is_low_and_keeps_no_past_date(classifier: Classif
         "Net sales increased 14% to $213.4 billion in the fourth quarter.",
     )
     assert (results.nature, results.urgency) == ("news", "low")
+
+
+@pytest.mark.parametrize(
+    ("title", "added"),
+    [
+        pytest.param(
+            "亚马逊裁员1.4万人",
+            "据报道，亚马逊将裁减1.4万个职位。一名前员工表示，此前还在跟进平台向税务机关披露卖家收入事宜。",
+            id="税务 quoted in a layoff story",
+        ),
+        pytest.param(
+            "半年跨境电商跑出加速度",
+            "海关总署发布的最新数据显示，今年上半年跨境电商规模同比增长10.5%。",
+            id="海关总署 statistics",
+        ),
+    ],
+)
+def test_news_that_mentions_a_topic_in_passing_is_other(
+    classifier: Classifier, title: str, added: str
+) -> None:
+    tags = _tags(classifier, title, added)
+    assert (tags.nature, tags.urgency, tags.categories) == ("news", "low", ("other",))
+
+
+def test_news_about_one_seller_topic_takes_it(classifier: Classifier) -> None:
+    tags = _tags(
+        classifier,
+        "Etsy payment reserves anger sellers",
+        "Sellers say the payment reserve system holds their earnings, according to a survey.",
+    )
+    assert (tags.nature, tags.urgency, tags.categories[0]) == ("news", "low", "account_health")
+
+
+def test_a_report_of_a_rule_needs_a_date_to_be_urgent(classifier: Classifier) -> None:
+    """An action word makes a rule high; in coverage full of news words it takes a date."""
+    report = _tags(
+        classifier,
+        "Amazon to ban weighted infant sleep products, sources say",
+        "Amazon will ban the products, according to people familiar with the matter.",
+    )
+    assert report.urgency != "high"
+    notice = _tags(classifier, "Amazon bans weighted infant sleep products", "Remove them now.")
+    assert (notice.nature, notice.urgency) == ("rule", "high")
+
+
+def test_german_compounds_find_their_terms(classifier: Classifier) -> None:
+    fees = _tags(classifier, "Aktualisierung der Versandgebühren", "")
+    assert fees.categories == ("fees",)
+    returns = _tags(classifier, "Neue Rücksendungsrichtlinie", "Rückerstattungen gehen schneller.")
+    assert returns.categories == ("returns",)
 
 
 def test_a_watch_hit_makes_news_medium_and_a_rule_high() -> None:
@@ -388,6 +462,14 @@ def test_user_can_extend_or_replace_a_category(tmp_path: Path) -> None:
     assert "referral fee" in extended.categories["fees"].keywords
     replaced = _user_rules(tmp_path, '[category.fees]\nreplace = true\nstrong = ["佣金"]\n')
     assert dict(replaced.categories["fees"].keywords) == {"佣金": 3.0}
+
+
+def test_user_terms_can_be_parts_of_words(tmp_path: Path) -> None:
+    rules = _user_rules(tmp_path, '[category.temu]\nstrong = ["*verpackung*", "hafen*"]\n')
+    assert rules.score("Neue Verpackungsvorschriften", "").categories == ("temu",)
+    assert rules.score("Hafenregeln", "").categories == ("temu",)
+    assert rules.score("Stadthafen", "").categories != ("temu",)  # "hafen*" starts a word
+    assert "verpackung" in rules.domain_terms()
 
 
 def test_user_can_add_promo_words_and_urgency_words(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 A date counts when the wording says it starts, ends or is due; the date something was announced,
 agreed or signed does not. A date without a year is this year's when it falls on or after the
 publish date or shortly before it (a past event is never pushed into next year), next year's
-when it lies months back ("by April 15" published in June).
+when it lies months back ("by April 15" published in June). A range counts from its start; its end
+is no effective date.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import date
 import pytest
 
 from policyradar.tagging import effective_dates
+from policyradar.tagging.effective import folded_periods
+from policyradar.tagging.text import fold
 
 PUBLISHED = date(2026, 6, 20)
 
@@ -81,23 +84,17 @@ CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
         ("2026-07-01",),
     ),
     (
-        "en range from-to",
+        "en range from-to: its start, not its end",
         "From October 15, 2026 to January 14, 2027, a peak fee applies.",
         PUBLISHED,
-        ("2026-10-15", "2027-01-14"),
-    ),
-    (
-        "en range end takes the start's year",
-        "from October 16 to April 14",
-        PUBLISHED,
-        ("2026-10-16", "2027-04-14"),
+        ("2026-10-15",),
     ),
     (
         "en between-and, until",
         "Items shipped between November 1 and December 31, 2025 can be "
         "returned until January 31, 2026.",
         date(2025, 10, 25),
-        ("2025-11-01", "2025-12-31", "2026-01-31"),
+        ("2025-11-01", "2026-01-31"),
     ),
     ("en deferred to", "Ad-cost deduction deferred to August 1, 2026.", PUBLISHED, ("2026-08-01",)),
     (
@@ -153,7 +150,7 @@ CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
         "zh range 至…期间",
         "将在2025年10月15日至2026年1月14日期间收取旺季配送附加费",
         PUBLISHED,
-        ("2025-10-15", "2026-01-14"),
+        ("2025-10-15",),
     ),
     (
         "zh month only with year, 自…起",
@@ -212,6 +209,7 @@ CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
         ("2026-07-15",),
     ),
     ("de past dateline", "Am 3. März 2026 gab Amazon die Zahlen bekannt.", PUBLISHED, ()),
+    ("de numeric date", "Ab dem 01.10.2026 gelten neue Gebühren.", PUBLISHED, ("2026-10-01",)),
     # -- Japanese --------------------------------------------------------------------------------
     ("ja より", "2027年3月1日より、手数料を改定します。", PUBLISHED, ("2027-03-01",)),
     ("ja から without year", "3月1日から適用されます", date(2027, 2, 10), ("2027-03-01",)),
@@ -269,6 +267,19 @@ CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
         ("2027-01-01",),
     ),
     ("en no later than", "Submit it no later than March 3, 2027.", PUBLISHED, ("2027-03-03",)),
+    (
+        "en a time between the deadline word and the date",
+        "Submit your documents by 11:59 PM PT on September 30, 2026.",
+        PUBLISHED,
+        ("2026-09-30",),
+    ),
+    (
+        "en extending the deadline to",
+        "We are extending the deadline to October 31, 2026.",
+        PUBLISHED,
+        ("2026-10-31",),
+    ),
+    ("en go-live date", "Go-live date: October 1, 2026", PUBLISHED, ("2026-10-01",)),
     (
         "en as of dating a statistic",
         "As of March 31, 2026, net sales were $181.5 billion.",
@@ -336,7 +347,61 @@ CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
         "zh range into 次年",
         "每年10月1日至次年1月15日期间，新卖家须完成类目审核。",
         date(2026, 2, 2),
-        ("2026-10-01", "2027-01-15"),
+        ("2026-10-01",),
+    ),
+    (
+        "en takes effect with a weekday",
+        "The rule takes effect Monday, March 2, 2026.",
+        date(2026, 2, 20),
+        ("2026-03-02",),
+    ),
+    (
+        "en comes into force",
+        "The regulation comes into force on 13 December 2024.",
+        date(2024, 11, 1),
+        ("2024-12-13",),
+    ),
+    (
+        "en starting in a month without a year",
+        "The new surcharge applies starting in November.",
+        date(2026, 8, 1),
+        ("2026-11-01",),
+    ),
+    ("en from a bare month is no date", "Sales from October rose 5%.", PUBLISHED, ()),
+    ("en starting may is no month", "Sellers starting may need approval.", PUBLISHED, ()),
+    (
+        "en a webinar's date is no effective date",
+        "Join our webinar on May 5, 2026 to learn more about the new rules.",
+        date(2026, 4, 20),
+        (),
+    ),
+    ("zh dotted month.day before 起", "7.15起新规生效", date(2026, 7, 1), ("2026-07-15",)),
+    ("zh a price with a dot is no date", "运费低至3.15起", PUBLISHED, ()),
+    (
+        "zh ISO date and time before 之前",
+        "请在2026-08-01T00:00:00Z之前上传文件",
+        PUBLISHED,
+        ("2026-08-01",),
+    ),
+    (
+        "zh 截至 qualifying a setting is no deadline",
+        "截至2026年3月1日设置的优惠券将从3月20日开始应用。",
+        date(2026, 2, 20),
+        ("2026-03-20",),
+    ),
+    ("zh an example is no date", "请指定交货窗口，例如5月3日至10日。", PUBLISHED, ()),
+    (
+        "zh the start of a range of days",
+        "3月2日-8日的订单须在3个工作日内发货",
+        date(2026, 2, 20),
+        ("2026-03-02",),
+    ),
+    ("zh a date then what starts", "新版后台:3月2日正式上线", date(2026, 2, 20), ("2026-03-02",)),
+    (
+        "zh 于 a date then an update",
+        "平台于2026年3月2日更新退货政策",
+        date(2026, 3, 2),
+        ("2026-03-02",),
     ),
     # -- Edge cases ------------------------------------------------------------------------------
     ("no date at all", "The fee will change soon.", PUBLISHED, ()),
@@ -356,3 +421,15 @@ CASES: list[tuple[str, str, date, tuple[str, ...]]] = [
 )
 def test_effective_dates(text: str, published: date, expected: tuple[str, ...]) -> None:
     assert effective_dates(text, published) == expected
+
+
+def test_a_range_end_is_kept_apart_with_its_start_year() -> None:
+    """The end of a range is no effective date, but tells how long the rule is in force."""
+    assert folded_periods(fold("from October 16 to April 14"), PUBLISHED) == (
+        ("2026-10-16",),
+        ("2027-04-14",),
+    )
+    assert folded_periods(fold("每年10月1日至次年1月15日期间"), date(2026, 2, 2)) == (
+        ("2026-10-01",),
+        ("2027-01-15",),
+    )

@@ -3,6 +3,11 @@
 One pass of one automaton over the title and the body finds every category term, every promo
 word and every word of news coverage ([nature]); the scores of the categories, the evidence that
 the text is an ad or an event, and the evidence that it reports news come out of that pass.
+
+A term marked with ``*`` is a part of longer words: ``"*gebühr*"`` matches inside German
+compounds ("Versandgebühren"), ``"rücksend*"`` at the start of one ("Rücksendungen"). The labels
+of news ask for more (:meth:`CategorySet.topical`): a specific term and ``news_min_score``, so a
+story that mentions 税务 or 海关总署 in passing is filed under "other".
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policyradar.config import ConfigError, read_toml
 from policyradar.resources import data_path
-from policyradar.tagging.matching import TermMatcher, variants
+from policyradar.tagging.matching import TermMatcher, stem, term_key, variants
 from policyradar.tagging.text import fold
 
 if TYPE_CHECKING:
@@ -36,6 +41,7 @@ _NEWS = "news"
 # a "label" marks an ad wherever it stands ("sponsored post", "using code", 扫码报名)
 _PROMO_WEIGHTS = {"label": 3.0, "strong": 3.0, "weak": 1.0}
 _PROMO_BODY_WEIGHTS = {"label": 3.0, "strong": 1.5, "weak": 0.5}
+_LABEL = _PROMO_BODY_WEIGHTS["label"]  # only a label weighs this much in the body
 _NEWS_WEIGHTS = {"news_strong": 2.0, "news": 1.0}
 
 
@@ -60,12 +66,14 @@ class CategoryScore:
     is_promo: bool
     promo: float = 0.0  # evidence of an ad or event (title words weigh more)
     news: float = 0.0  # evidence of news coverage: results, layoffs, statistics, roundups…
+    specific: frozenset[str] = frozenset()  # categories with a strong term found (see topical)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     title_weight: float = 3.0
     min_score: float = 3.0
+    news_min_score: float = 6.0
     secondary_ratio: float = 0.4
     max_labels: int = 3
     repeat_cap: int = 3
@@ -109,14 +117,21 @@ class CategorySet:
             owned += [(t, _Term(_NEWS, weight)) for t in nature.get(tier, ())]
         owned += [(t, _Term(_NEUTRAL, 0.0)) for t in data.get("neutral", {}).get("terms", ())]
         best: dict[str, dict[str, _Term]] = {}  # folded key -> owner -> its heaviest term
+        parts: dict[str, tuple[bool, bool]] = {}  # keys of "*"-marked terms: parts of words
         for text, term in owned:
-            for key in variants(text):
+            bare, inside_start, inside_end = stem(text)
+            if not bare.strip():
+                continue
+            for key in variants(bare) if bare == text else {term_key(bare)}:
+                if bare != text:
+                    parts[key] = (inside_start, inside_end)
                 by_owner = best.setdefault(key, {})
                 if term.owner not in by_owner or term.weight > by_owner[term.owner].weight:
                     by_owner[term.owner] = term
         self._matcher: TermMatcher[_Term] = TermMatcher(
             ((key, term) for key, by_owner in best.items() for term in by_owner.values()),
             expand=False,
+            parts=parts,
         )
 
     @property
@@ -124,8 +139,8 @@ class CategorySet:
         return tuple(self.categories)
 
     def domain_terms(self) -> set[str]:
-        """Every category term: what keyword extraction prefers."""
-        return {t for c in self.categories.values() for t in c.keywords}
+        """Every category term (without its ``*`` marks): what keyword extraction prefers."""
+        return {stem(t)[0] for c in self.categories.values() for t in c.keywords}
 
     @classmethod
     def load(cls, home: Path | None = None) -> CategorySet:
@@ -156,6 +171,7 @@ class CategorySet:
         terms: dict[str, int] = {}  # category -> distinct terms found
         specific: set[str] = set()  # categories with a strong term found
         promo = {"title": 0.0, "body": 0.0}
+        labelled = False  # a promo label ("sponsored post", "guest blog", 扫码报名) found
         news = 0.0
         strong = self._specific
         repeat_cap = s.repeat_cap
@@ -169,6 +185,7 @@ class CategorySet:
                 for owner, weight, body_weight in matcher.payloads(key):
                     if owner == _PROMO:  # distinct words: a repeated one is no more evidence
                         promo[where] += weight if in_title else body_weight
+                        labelled = labelled or body_weight >= _LABEL
                     elif owner == _NEWS:
                         news += weight * 2.0 if in_title else weight
                     elif owner != _NEUTRAL:
@@ -181,7 +198,8 @@ class CategorySet:
         if any(p.search(title) for p in self.promo_patterns):
             promo["title"] += _PROMO_WEIGHTS["strong"]
         evidence = promo["title"] + promo["body"]
-        if self.is_promo(promo["title"], promo["body"], max(scores.values(), default=0.0)):
+        best = max(scores.values(), default=0.0)
+        if self.is_promo(promo["title"], promo["body"], best, labelled=labelled):
             scores = {k: v * s.promo_demote for k, v in scores.items()}
             return CategoryScore(
                 categories=(OTHER,),
@@ -197,26 +215,40 @@ class CategorySet:
             is_promo=False,
             promo=evidence,
             news=news,
+            specific=frozenset(specific),
         )
 
+    def topical(self, scored: CategoryScore) -> tuple[str, ...]:
+        """The labels of news: only specific (strong) terms qualify a category, and it needs
+        ``news_min_score`` ("new seller registrations fell 44 %" is market news, not a
+        registration topic; a layoff story that quotes 税务 once is not about tax).
+        """
+        return self._labels(scored.scores, set(scored.specific), self.settings.news_min_score)
+
     @staticmethod
-    def is_promo(title: float, body: float, best: float) -> bool:
-        """An ad or event: a strong promo word in the title, or promo words (two strong ones in
-        the body, or a label) outweighing the policy terms.
+    def is_promo(title: float, body: float, best: float, *, labelled: bool = False) -> bool:
+        """An ad or event: a label anywhere ("guest blog", "using code", 扫码报名), a strong promo
+        word in the title, or promo words (two strong ones in the body) outweighing the policy
+        terms.
         """
         strong = _PROMO_WEIGHTS["strong"]
-        return title >= strong or (title + body >= strong and (title + body) * 4 >= best)
+        if labelled or title >= strong:
+            return True
+        return title + body >= strong and (title + body) * 4 >= best
 
-    def _labels(self, scores: dict[str, float], qualified: set[str]) -> tuple[str, ...]:
+    def _labels(
+        self, scores: dict[str, float], qualified: set[str], min_score: float | None = None
+    ) -> tuple[str, ...]:
         s = self.settings
+        least = s.min_score if min_score is None else min_score
         order = {cid: n for n, cid in enumerate(self.categories)}
         ranked = sorted(
             ((k, v) for k, v in scores.items() if k in qualified),
             key=lambda kv: (-kv[1], order.get(kv[0], 999)),
         )
-        if not ranked or ranked[0][1] < s.min_score:
+        if not ranked or ranked[0][1] < least:
             return (OTHER,)
-        floor = max(s.min_score, ranked[0][1] * s.secondary_ratio)
+        floor = max(least, ranked[0][1] * s.secondary_ratio)
         return tuple(cid for cid, v in ranked[: s.max_labels] if v >= floor)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from policyradar.records import Urgency
 from policyradar.tagging.categories import OTHER, CategorySet
 from policyradar.tagging.clusters import signature
-from policyradar.tagging.effective import effective_dates, folded_dates
+from policyradar.tagging.effective import effective_dates, folded_periods
 from policyradar.tagging.keywords import KeywordExtractor
 from policyradar.tagging.text import fold, fold_lines, segment
 from policyradar.tagging.urgency import Nature, UrgencyRules
@@ -120,20 +120,23 @@ class Classifier:
         # Each text is folded once (cached); the joins are made of the folded texts.
         body, keyword_pieces, dated_pieces = change.pieces()
         dated_text = fold_lines(*dated_pieces)
-        scored = self.categories.score_folded(fold(change.title), fold_lines(*body))
+        folded_title = fold(change.title)
+        scored = self.categories.score_folded(folded_title, fold_lines(*body))
         hits = self.watch.match((change.title, change.added, change.removed))
         reference = (change.published_at or change.detected_at or datetime.now(UTC)).date()
-        dates = folded_dates(dated_text, reference)
+        dates, ends = folded_periods(dated_text, reference)
         # Only new text makes a change urgent: a removed "must" or deadline is no reason to hurry.
         removed = change.kind == REMOVED
         verdict = self._urgency.judge(
-            fold(change.title) if removed else dated_text,
+            folded_title if removed else fold(change.added),
+            title="" if removed else folded_title,
             is_promo=scored.is_promo,
             policy_like=scored.categories != (OTHER,),
             edit=change.kind in (CHANGED, REMOVED),
             news=scored.news,
             watch_hit=bool(hits),
-            dates=effective_dates(change.title, reference) if removed else dates,
+            # a period still running ("10月15日至1月14日期间") keeps its rule current
+            dates=effective_dates(change.title, reference) if removed else dates + ends,
             reference=reference,
         )
         dates = _dates_of(verdict.nature, dates, reference)
@@ -148,8 +151,11 @@ class Classifier:
             keyword_tokens = main_tokens
         else:
             keyword_tokens = title_tokens + main_tokens
+        # news is filed under a seller topic only when a specific term names it
+        news = verdict.nature == Nature.NEWS
+        categories = self.categories.topical(scored) if news else scored.categories
         return Tags(
-            categories=scored.categories,
+            categories=categories,
             scores=scored.scores,
             keywords=self._keywords.extract(
                 _join(*keyword_pieces)[: 2 * SEGMENT_CHARS], keyword_tokens
@@ -165,14 +171,14 @@ class Classifier:
 
 def _dates_of(nature: Nature, dates: tuple[str, ...], reference: date) -> tuple[str, ...]:
     """The effective dates a change of this nature has: an ad or event has none (the date of a
-    webinar is no date a rule applies from), news only dates still to come (a layoff that began
-    last week is no effective date), a rule all of them.
+    webinar is no date a rule applies from), news only dates still to come, from its own day on
+    (a layoff that began last week is no effective date), a rule all of them.
     """
     if nature == Nature.PROMO:
         return ()
     if nature == Nature.NEWS:
         today = reference.isoformat()
-        return tuple(d for d in dates if d > today)
+        return tuple(d for d in dates if d >= today)
     return dates
 
 

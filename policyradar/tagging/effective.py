@@ -1,16 +1,21 @@
 """Effective dates and deadlines (English, Chinese, German, Japanese) → sorted ISO dates.
 
-A date counts when its wording says it starts, ends or is due: a trigger before it ("Effective",
-"Effective:", "starting", "from", "by", "no later than", 自, 将于, 截止, ab dem, Mit Wirkung zum), a
-marker after it (起, 生效, 前, 截止, より, から), "on"/"am" after a verb of effect ("will be
-deprecated on", "we are updating … on"), a deadline named earlier in its sentence ("the deadline
-to … is April 30"), or a dated item start ("On August 10, 2022, we are…", "Am 10. August 2022",
-"2022年8月10日，我们将…", "8月29日，美国正式终止…").
+A date counts when its wording says it starts or is due: a trigger before it ("Effective",
+"Effective:", "starting", "takes effect", "from", "by", "no later than", "by 11:59 PM PT on", 自,
+将于, 截止, ab dem, Mit Wirkung zum), a marker after it (起, 生效, 前, 截止, より, から), "on"/"am"
+after a verb of effect ("will be deprecated on", "we are updating … on"), a deadline named earlier
+in its sentence ("the deadline to … is April 30"), or a dated item or clause start ("On August 10,
+2022, we are…", "Am 10. August 2022", "2022年8月10日，我们将…", "8月29日，美国正式终止…",
+"…:3月1日系统正式上线", "于3月1日更新…"). Forms: "March 1, 2027", "1 March", "1. März 2027",
+"01.03.2027", "2027年3月1日", "2027-03-01", "3/1起", "3.1起", "starting in March" (its 1st).
 
-Dates of what was said or signed are not effective dates: "announced on", "agreed on", "signed on",
-发布, 宣布, 签署. A deadline (截止, "by", "no later than") counts: a seller must act by it. 截至 and
-"as of" count only where they do not date a statistic ("截至3月，月活超过…", "as of March 31, net
-sales were…").
+A range counts from its start ("from October 15 to January 14": the 15th); its end is returned
+apart by :func:`folded_periods` (the rule is in force until then). Dates of what was said or
+signed are not effective dates: "announced on", "agreed on", "signed on", 发布, 宣布, 签署; nor are
+the dates of an example (例如8月1日至14日) or of a webinar or event. A deadline (截止, "by", "no
+later than") counts: a seller must act by it. 截至 and "as of" count only where they do not date a
+statistic ("截至3月，月活超过…", "as of March 31, net sales were…"), and 截至 only where its
+sentence asks for something by then (not "截至3月1日设置的积分…").
 
 A date without a year is placed by the reference (publish) date and its tense: on or after the
 reference, or up to ``PAST_DAYS`` before it (up to ``PAST_TENSE_DAYS`` when its sentence is in the
@@ -75,9 +80,12 @@ _FORMS: tuple[tuple[str, re.Pattern[str], str, str | None], ...] = tuple(
             "月",
             "年月 ",
         ),
-        ("iso", rf"(?<![\w.\-/]){_YEAR}[-/.](?P<m>[01]?\d)[-/.]{_DAY}(?![\d])", "", "-/."),
+        ("iso", rf"(?<![a-z0-9_.\-/]){_YEAR}[-/.](?P<m>[01]?\d)[-/.]{_DAY}(?![\d])", "", "-/."),
         ("slash", r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/(?P<d>[0-3]?\d)(?![\d/%])", "/", "/"),
+        ("dmy", rf"(?<![\d.]){_DAY}\.(?P<m>1[0-2]|0?[1-9])\.{_YEAR}", ".", "."),
         ("month", rf"(?<![a-z]){_MON}\s+(?:of\s+)?{_YEAR}", "", None),
+        ("bare month", rf"(?<![a-z]){_MON}(?!\s*(?:\d|of\s))", "", None),
+        ("dot", r"(?<![\d.$¥€£])(?P<m>1[0-2]|0?[1-9])\.(?P<d>[0-3]?\d)(?![\d.%])", ".", "."),
         ("month", rf"(?:{_YEAR}\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月(?![\s\d])", "月", "年月 "),
     )
 )
@@ -86,7 +94,9 @@ _NUMBER = re.compile(r"\d\d*(?=(.?))", re.DOTALL)
 _NAME = re.compile("|".join(_EN_MONTHS))  # how every name in _MON starts
 _HAS_DIGIT = re.compile(r"\d")
 
-_SKIP_AFTER = re.compile(r"\s*(?:[（(][^）)\n]{1,10}[）)])?\s*")
+_SKIP_AFTER = re.compile(
+    r"(?:t(?=\d)|\s*)(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?\s*(?:[（(][^）)\n]{1,10}[）)])?\s*"
+)
 _POST = re.compile(
     r"(?:起|开始|生效|实施|施行|执行|正式|前|之前|以前|截止|为止|止|后|以后|之后|至|到|期间|期間"
     r"|より|から|以降|までに|まで|迄|付|onwards?\b|or later\b|and later\b)"
@@ -94,10 +104,14 @@ _POST = re.compile(
 _POST_START = re.compile(r"(?:起|开始|生效|实施|施行|执行|正式|より|から|以降|onwards?\b)")
 _PRE_EN = (
     r"effective(?:\s+date)?(?:\s+(?:as\s+of|from|on))?:?|starting(?:\s+(?:on|from|in))?"
+    r"|(?:takes?|took|taking|goes|go|going|went|comes?|came|coming)\s+into\s+(?:effect|force)"
+    r"(?:\s+on)?|(?:takes?|take|took|taking)\s+effect(?:\s+on)?"
     r"|starts?\s+(?:on|from|in)"
     r"|beginning(?:\s+(?:on|in|from))?|begins?(?:\s+on)?|from|as\s+of|by|until|till|through|between"
     r"|no\s+later\s+than|not\s+later\s+than|before|prior\s+to|deadline(?:\s+(?:is|of))?:?"
-    r"|(?:extended|deferred|postponed|pushed\s+back|moved)\s+(?:to|until)"
+    r"|(?:extend|defer|postpone|push(?:es)?\s+back|move)(?:s|d|ed|red|ing|ring)?"
+    r"(?:\s+(?:the|this|our|its)\s+(?:deadline|date|launch|change|requirement)s?)?\s+(?:to|until)"
+    r"|(?:go-live|launch|start)\s+date:?"
     r"|due(?:\s+(?:by|on|date))?:?|after|ending(?:\s+on)?|ends?\s+on|expires?\s+on"
     r"|ab(?:\s+dem)?|mit\s+wirkung\s+(?:zum|vom|ab(?:\s+dem)?)|bis(?:\s+(?:zum|spätestens))?"
     r"|spätestens(?:\s+(?:am|zum|bis(?:\s+zum)?))?|zum|vom|seit(?:\s+dem)?|frist:?"
@@ -109,11 +123,16 @@ _PRE_CJK = (
 _PRE = re.compile(rf"(?:(?<![a-zäöü])(?:{_PRE_EN})|{_PRE_CJK})\s*(?:the\s+)?(?:{_WEEKDAY})?$")
 # Every character a _PRE match can hold: it starts after the last other character.
 _NOT_PRE = re.compile(
-    "[^a-zäöü:,\\s" + "".join(sorted({c for c in _PRE_CJK if not c.isascii()})) + "]"
+    "[^a-zäöü:,\\-\\s" + "".join(sorted({c for c in _PRE_CJK if not c.isascii()})) + "]"
 )
 _PRE_START = re.compile(
     r"(?:(?<![a-z])(?:effective|starting(?:\s+in)?|beginning(?:\s+in)?|from|as\s+of|ab)"
     r"|自|从)\s*$"
+)
+_HAS_TIME = re.compile(r"\d(?::\d|\s*[ap]\.?m)")  # searched fast: it opens with a digit
+_TIME_ON = re.compile(
+    r"\s\d{1,2}(?::\d{2}|\s*[ap]\.?m\.?)\s*(?:[ap]\.?m\.?)?(?:\s*\(?[a-z]{2,8}\)?){0,2}\s*,?\s*"
+    r"(?:on\s+)?(?:the\s+)?$"
 )
 _ON = re.compile(rf"(?<![a-zäöü])(?:on|am)\s+(?:the\s+)?(?:{_WEEKDAY})?$")
 _EFFECT = re.compile(
@@ -155,6 +174,49 @@ _RANGE = re.compile(
     r"^\s*(?:-|~|～|to|through|until|till|and|(?:至|到)(?:次年|翌年|明年)?|bis(?:\s+zum)?|から)\s*$"
 )
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.\s")
+# a month without a year or day counts only right after these ("starting in October")
+_PRE_BARE = re.compile(r"(?<![a-z])(?:starting|beginning|effective)(?:\s+in)?\s*$")
+# what a price is said with: "低至3.15起" is no March 15
+_PRICE_LEFT = re.compile(r"(?:价|费|元|低至|仅需?|只要|售|\$|¥|€|£)\s*$")
+# 截至 dates a cutoff only when its sentence asks for something by then ("截至…前完成")
+_CUTOFF = re.compile(r"截至\s*$")
+_ACTION_CJK = re.compile(
+    r"前|为止|须|必须|需|务必|应当|应于|应在|完成|提交|上传|申报|注册|验证|填写|报名|截止"
+)
+# "例如8月1日至14日", "for example, by March 1": an example is no date
+_EXAMPLE = re.compile(r"例如|比如|譬如|举例|e\.g\.|for example|for instance")
+# the date of a webinar, a conference or a livestream is no date a rule applies from
+_EVENT_WORDS = (
+    "webinar", "live event", "livestream", "conference", "summit", "expo", "trade show", "seminar",
+    "workshop", "直播", "研讨会", "峰会", "展会", "博览会", "大会", "说明会", "公开课", "见面会",
+    "沙龙", "培训会",
+)  # fmt: skip
+_EVENT = re.compile(rf"(?<![a-z])(?:{'|'.join(_EVENT_WORDS)})(?:e?s)?(?![a-z])")
+# whether the text around a date has an example or an event at all (most have neither):
+# substring tests are much faster than the searches
+_GUARD_WORDS = (
+    *_EVENT_WORDS,
+    "例如",
+    "比如",
+    "譬如",
+    "举例",
+    "e.g.",
+    "for example",
+    "for instance",
+)
+# what a dotted month.day ("6.22起") or a month without a day needs in its text at all
+_DOT_CUES = ("开始", "生效", "实施", "执行", "截止", "以后", "之后")  # and 起, 前
+_BARE_CUES = ("starting", "beginning", "effective")
+_BARE_ENDS = tuple(f"{cue}{tail}" for cue in _BARE_CUES for tail in (" ", " in "))
+# "1月12日-25日订单需…": the start of a range of days
+_DAY_RANGE = re.compile(r"\s*(?:-|~|～|至|到)\s*\d{1,2}\s*[日号]")
+# a Chinese date at a clause start followed by what happens then: "…:3月1日系统正式上线",
+# "于3月1日更新…政策"
+_CLAUSE_MARKS = frozenset(":：,，、(（在")  # what a clause-start date follows (or 于, not 发布于)
+_CLAUSE_END = re.compile(r"[,，。；;：:!！?？\n]")
+_EFFECT_NEAR = re.compile(
+    r"起|生效|实施|施行|执行|上线|启用|开始|终止|取消|调整|更新|下线|停止|关闭|截止|适用"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,33 +236,64 @@ def effective_dates(text: str, reference: date) -> tuple[str, ...]:
 
 def folded_dates(folded: str, reference: date) -> tuple[str, ...]:
     """:func:`effective_dates` of text already passed through :func:`fold`."""
+    return folded_periods(folded, reference)[0]
+
+
+def folded_periods(folded: str, reference: date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(effective dates, ends of the periods they start) in folded text, each sorted.
+
+    The end of a range ("from October 15 to January 14", "10月15日至1月14日期间") is no effective
+    date, but it tells whether the rule is still in force.
+    """
     out: set[str] = set()
+    ends: set[str] = set()
     previous: tuple[_Found, date] | None = None
+    guards: dict[str, bool] = {}  # window around a date -> whether it holds a guard word
     for found in _scan(folded):
-        kept = _accepted(folded, found, previous)
-        if kept is None:
+        kept = _reason(folded, found, previous)
+        if kept is None or (kept != "range" and _undone(folded, found, guards)):
             continue
         start = previous[1] if kept == "range" and previous else None
         resolved = _resolve(found, reference, start, lambda f=found: _past_tense(folded, f))
         if resolved is None:
             continue
+        if kept == "range":
+            ends.add(resolved.isoformat())
+            continue
         out.add(resolved.isoformat())
         previous = (found, resolved)
-    return tuple(sorted(out))
+    return tuple(sorted(out)), tuple(sorted(ends - out))
 
 
 def _scan(folded: str) -> list[_Found]:
     found: list[_Found] = []
-    if not _HAS_DIGIT.search(folded):
+    digits = _HAS_DIGIT.search(folded) is not None
+    # the forms only some texts can hold: a month without a day after a start word, a dotted
+    # month.day before 起, a German day.month.year (German text has umlauts)
+    bare = "starting" in folded or "beginning" in folded or "effective" in folded
+    wanted = {
+        "bare month": bare,
+        "dot": digits and ("起" in folded or "前" in folded or _has_any(folded, _DOT_CUES)),
+        "dmy": digits and ("ä" in folded or "ü" in folded or "ö" in folded or "ß" in folded),
+    }
+    if not digits and not bare:
         return found
     names = [m.start() for m in _NAME.finditer(folded)]
     numbers: dict[str, list[tuple[int, int]]] = {}  # by the character after them
     for m in _NUMBER.finditer(folded):
         numbers.setdefault(m[1], []).append(m.span())
+    spans: dict[str, list[int]] = {}  # where the forms that follow numbers the same way start
     for form, pattern, needs, follows in _FORMS:
-        if needs and needs not in folded:
+        if not wanted.get(form, digits) or (needs and needs not in folded):
             continue
-        starts = names if follows is None else _starts(numbers, follows)
+        if form == "bare month":  # only right after a start word ("starting in October")
+            starts = [p for p in names if folded.endswith(_BARE_ENDS, max(p - 14, 0), p)]
+        elif follows is None:
+            starts = names
+        else:
+            if follows not in spans:
+                spans[follows] = _starts(numbers, follows)
+            starts = spans[follows]
         for m in _finditer(pattern, folded, starts):
             month = _month(m)
             year = m.groupdict().get("y")
@@ -215,6 +308,10 @@ def _scan(folded: str) -> list[_Found]:
         if not kept or f.start >= kept[-1].end:
             kept.append(f)
     return kept
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
 
 
 def _starts(numbers: dict[str, list[tuple[int, int]]], follows: str) -> list[int]:
@@ -254,8 +351,29 @@ def _month(m: re.Match[str]) -> int | None:
     return int(groups["m"]) if groups.get("m") else None
 
 
-def _accepted(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str | None:
-    """Why a date counts ("pre", "post", "on", "deadline", "item", "range"), or None."""
+def _undone(folded: str, f: _Found, guards: dict[str, bool]) -> bool:
+    """Whether an example or an event undoes what a date's wording says: "例如8月1日至14日",
+    "We will host a live webinar on April 17" (checked only for dates that count: most dates of
+    a long page do not). ``guards`` caches, per window of text around a date, whether it holds
+    such a word at all (see ``_GUARD_WORDS``): a page repeats its lines.
+    """
+    line_start = max(folded.rfind("\n", 0, f.start) + 1, f.start - 80)
+    window = folded[line_start : f.end + 200]
+    guarded = guards.get(window)
+    if guarded is None:
+        guarded = guards[window] = any(word in window for word in _GUARD_WORDS)
+    if not guarded:
+        return False
+    sentence = _SENTENCE_END.split(folded[line_start : f.start])[-1]
+    if _EXAMPLE.search(sentence[-20:]) or _EVENT.search(sentence):
+        return True
+    return _EVENT.search(_rest(folded, f)) is not None
+
+
+def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str | None:
+    """Why a date counts ("pre", "post", "on", "deadline", "item", "range"), or None, before
+    the exceptions of :func:`_undone`.
+    """
     line_start = max(folded.rfind("\n", 0, f.start) + 1, f.start - 80)
     left = folded[line_start : f.start]
     after = folded[f.end : f.end + 24]
@@ -265,13 +383,25 @@ def _accepted(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> s
     if f.form == "month":
         ok = _PRE_START.search(left) or _POST_START.match(after)
         return "pre" if ok else None
-    if f.form == "slash":
+    if f.form == "bare month":  # "starting may…" is no month: May needs "in"
+        pre = _PRE_BARE.search(left)
+        return "pre" if pre and (f.month != 5 or pre[0].rstrip().endswith("in")) else None
+    if f.form == "dot" and _PRICE_LEFT.search(left):
+        return None  # "运费低至3.15起" is a price
+    if f.form in ("slash", "dot"):
         return "post" if _POST.match(after) and not after.startswith(("至", "到")) else None
-    if _PRE.search(left, _tail(left)):
+    # "by 11:59 PM PT on September 30": the word before the time
+    timed = _TIME_ON.search(left) if _HAS_TIME.search(left) else None
+    pre_left = left if timed is None else left[: timed.start()]
+    if _PRE.search(pre_left, _tail(pre_left)):
         if _AS_OF.search(left) and _STATISTIC.search(_rest(folded, f)):
             return None  # "as of March 31, net sales were…", "截至3月，月活超过…"
+        if _CUTOFF.search(left) and not _ACTION_CJK.search(_rest(folded, f)):
+            return None  # "截至3月1日设置的积分将从3月17日起应用": a setting's cutoff
         return "pre"
     if _POST.match(after):
+        return "post"
+    if f.form == "cjk" and _DAY_RANGE.match(after):
         return "post"
     sentence = _SENTENCE_END.split(left)[-1]
     rest = _rest(folded, f)
@@ -291,7 +421,21 @@ def _accepted(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> s
             return None
         if _EFFECT_CJK.search(rest) or (f.year and _FUTURE_CJK.search(rest)):
             return "item"
+    if f.form == "cjk" and _clause_start(sentence):
+        clause = _CLAUSE_END.split(after, maxsplit=1)[0][:12]
+        if _EFFECT_NEAR.search(clause) and not _PAST.search(clause):
+            return "item"
     return None
+
+
+def _clause_start(sentence: str) -> bool:
+    """Whether a date stands at the start of a clause: "…:3月1日…", "于3月1日…" (not 发布于)."""
+    tail = sentence.rstrip()
+    return (
+        not tail
+        or tail[-1] in _CLAUSE_MARKS
+        or (tail[-1] == "于" and tail[-2:-1] not in "布告表立")
+    )
 
 
 def _rest(folded: str, f: _Found) -> str:

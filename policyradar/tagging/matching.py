@@ -11,7 +11,7 @@ import ahocorasick
 from policyradar.tagging.text import fold
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
 T = TypeVar("T")
 
@@ -30,6 +30,17 @@ class Match(NamedTuple, Generic[T]):
 def term_key(term: str) -> str:
     """The folded form a term is looked up by."""
     return _SPACES.sub(" ", fold(term.strip()))
+
+
+def stem(term: str) -> tuple[str, bool, bool]:
+    """A term without its ``*`` marks, and whether it may start or end inside a longer word.
+
+    ``"*gebühr*"`` is a part of German compounds ("Versandgebühren", "Gebührenänderung"),
+    ``"rücksend*"`` starts a word ("Rücksendungen"); a term without marks is a whole word.
+    """
+    start = term.startswith("*")
+    end = term.endswith("*") and len(term) > 1
+    return term.strip("*"), start, end
 
 
 def variants(term: str) -> set[str]:
@@ -55,11 +66,18 @@ class TermMatcher(Generic[T]):
     """Finds every term of a large list in one pass over folded text.
 
     Each term carries a payload; a term listed several times carries them all. Terms that begin
-    or end with a Latin letter or digit match whole words only ("IP" never inside "ship").
+    or end with a Latin letter or digit match whole words only ("IP" never inside "ship"), but
+    for the keys in ``parts``: (may start inside a word, may end inside a word) (see :func:`stem`).
     With ``expand=False`` the terms are taken as already-folded keys, without variants.
     """
 
-    def __init__(self, terms: Iterable[tuple[str, T]], *, expand: bool = True) -> None:
+    def __init__(
+        self,
+        terms: Iterable[tuple[str, T]],
+        *,
+        expand: bool = True,
+        parts: Mapping[str, tuple[bool, bool]] | None = None,
+    ) -> None:
         grouped: dict[str, list[T]] = {}
         for term, payload in terms:
             for key in variants(term) if expand else (term,):
@@ -67,8 +85,13 @@ class TermMatcher(Generic[T]):
                 if payload not in bucket:
                     bucket.append(payload)
         self._automaton = ahocorasick.Automaton()
+        parts = parts or {}
         for key, payloads in grouped.items():
-            whole = (key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS)
+            inside_start, inside_end = parts.get(key, (False, False))
+            whole = (
+                key[0] in _WORD_CHARS and not inside_start,
+                key[-1] in _WORD_CHARS and not inside_end,
+            )
             self._automaton.add_word(key, (len(key), key, tuple(payloads), *whole))
         self._empty = not grouped
         if not self._empty:

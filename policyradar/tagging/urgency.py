@@ -9,9 +9,10 @@
   rule evidence, or when there is hardly any rule evidence at all.
 - **promo**: an ad, event, webinar, course or sponsored piece (decided by the categories' pass).
 
-Urgency follows: a rule is **high** with an action word, a watch hit, or an effective date or
-deadline on or after ``recent_days`` before the reference date, else **medium**; news is **low**
-(medium with a watch hit); a promotion is **low**.
+Urgency follows: a rule is **high** with a watch hit, an effective date or deadline on or after
+``recent_days`` before the reference date, or an action word in a text with little news evidence
+(a report of a rule needs the date), else **medium**; news is **low** (medium with a watch hit); a
+promotion is **low**.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ DATE_WEIGHT = 2.0  # an effective date that has not long passed
 CATEGORY_WEIGHT = 1.0  # a policy category
 EDIT_WEIGHT = 2.0  # an edit or a removal of a document's text
 MIN_RULE = 2.0  # less rule evidence than this is no rule
+REPORT_NEWS = 2.0  # this much news evidence makes a rule a report: an action word alone is no hurry
 
 
 class Nature(StrEnum):
@@ -67,9 +69,12 @@ class UrgencyRules:
 
     def found(self, folded: str) -> dict[str, int]:
         """Distinct words of each level in folded text (the longest phrase wins)."""
+        return self._levels(self._matcher.count_longest(folded))
+
+    def _levels(self, keys: Iterable[str]) -> dict[str, int]:
         matcher = self._matcher
         out: dict[str, int] = {}
-        for key in matcher.count_longest(folded):
+        for key in keys:
             for level in matcher.payloads(key):
                 out[level] = out.get(level, 0) + 1
         return out
@@ -90,6 +95,7 @@ class UrgencyRules:
         self,
         folded: str,
         *,
+        title: str = "",
         is_promo: bool,
         policy_like: bool,
         edit: bool,
@@ -98,23 +104,28 @@ class UrgencyRules:
         dates: Iterable[str],
         reference: date,
     ) -> Verdict:
-        """The nature and urgency of a change from its folded text (title and new text), the
+        """The nature and urgency of a change from its folded new text and folded ``title``, the
         categories' verdict (``is_promo``, ``policy_like``, the ``news`` evidence), whether it
-        edits or removes a document, its watch hits and its effective dates.
+        edits or removes a document, its watch hits and its effective dates. Each distinct rule
+        word counts once, and once more in the title (as news words do).
         """
         if is_promo:
             return Verdict(Nature.PROMO, Urgency.LOW)
-        found = self.found(folded)
+        in_title = self._matcher.count_longest(title) if title else {}
+        found = self._levels(self._matcher.count_longest(folded).keys() | in_title.keys())
+        titled = self._levels(in_title)
         current = self.current(dates, reference)
         rule = (
-            ACTION_WEIGHT * found.get(Urgency.HIGH, 0)
-            + CHANGE_WEIGHT * found.get(Urgency.MEDIUM, 0)
+            ACTION_WEIGHT * (found.get(Urgency.HIGH, 0) + titled.get(Urgency.HIGH, 0))
+            + CHANGE_WEIGHT * (found.get(Urgency.MEDIUM, 0) + titled.get(Urgency.MEDIUM, 0))
             + (DATE_WEIGHT if current else 0.0)
             + (CATEGORY_WEIGHT if policy_like else 0.0)
             + (EDIT_WEIGHT if edit else 0.0)
         )
         if rule < MIN_RULE or rule <= news:
             return Verdict(Nature.NEWS, Urgency.MEDIUM if watch_hit else Urgency.LOW)
-        if watch_hit or current or Urgency.HIGH in found:
+        # an action word alone makes a rule urgent only in a text that reads as no report: in
+        # coverage ("…, sources say", "据报道…将暂停") it takes a date or a watch hit
+        if watch_hit or current or (Urgency.HIGH in found and news < REPORT_NEWS):
             return Verdict(Nature.RULE, Urgency.HIGH)
         return Verdict(Nature.RULE, Urgency.MEDIUM)
