@@ -90,11 +90,10 @@ def marketplace_of(*texts: str) -> str:
     """The marketplace or region code (US, UK, EU, JP…) the first of ``texts`` that names one
     names first, as `policyradar.tagging.marketplaces` reads them; "" when none does.
     """
-    from policyradar.tagging.marketplaces import load_table
+    from policyradar.tagging.marketplaces import signs_of
 
-    table = load_table()
     for text in texts:
-        if text and (named := (signs := table.signs(text)).strong or signs.weak):
+        if text and (named := (signs := signs_of(text)).strong or signs.weak):
             return named[0]
     return ""
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from policyradar.text.diffing import Diff
 
 MAX_FACTS = 12  # per change: a digest item shows the first few
-SCAN_CHARS = 30_000  # of a new document's text
+SCAN_CHARS = 12_000  # of a new document's text: its key facts (fee tables, "X to Y") come early
 LABEL_WORDS = 12  # an English label keeps at most this many words
 LABEL_CHARS = 24  # a Chinese one at most this many characters
 

@@ -29,6 +29,7 @@ MARKETPLACES_FILE = "marketplaces.toml"
 _STORE = r"(?i:stores?|marketplaces?|sites?|Marktpl(?:atz|ätzen?))"
 _LATIN = "A-Za-z\u00c0-\u024f"
 WINDOW = 40  # characters around a name that a strong sign may take ("stores in the …")
+MARKET_CHARS = 6_000  # of a text read for the places it names
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,21 +189,29 @@ def named_places(texts: Sequence[str], source: str = "") -> tuple[str, ...]:
     source's marketplace, else ``GLOBAL``. ``texts`` go from the most to the least telling (the
     changed text, its section, the title, the whole document).
     """
-    table = load_table()
     own = (source or "").strip().upper()
     specific = own not in UNPLACED
-    found = [table.signs(t) for t in texts if t]
-    for signs in found:
+    for text in texts:
+        signs = signs_of(text)
         if signs.strong:
             return signs.strong
         if not specific and signs.weak:
             return signs.weak
     if specific:
         return (own,)
-    for signs in found:
-        if signs.money:
+    for text in texts:
+        if (signs := signs_of(text)).money:
             return signs.money
     return (GLOBAL,)
+
+
+@functools.lru_cache(maxsize=64)
+def signs_of(text: str) -> Signs:
+    """The places ``text`` names (see `MarketplaceTable.signs`), read in its first
+    ``MARKET_CHARS`` characters: a notice names its marketplace early, and a long page would
+    cost milliseconds for nothing. Cached: a change's texts are asked about more than once.
+    """
+    return load_table().signs(text[:MARKET_CHARS]) if text else Signs()
 
 
 def marketplaces_of(*texts: str, source: str = "") -> list[str]:
@@ -305,7 +314,10 @@ def _simplified(text: str) -> str:
     folded = fold(text)
     if len(folded) != len(text):
         return text
-    return "".join(f if _is_cjk(o) else o for o, f in zip(text, folded, strict=True))
+    return "".join(
+        f if "\u3040" <= o <= "\u30ff" or "\u3400" <= o <= "\u9fff" else o
+        for o, f in zip(text, folded, strict=True)
+    )
 
 
 def _lower(text: str) -> str:
