@@ -26,6 +26,7 @@ _SPACE_RE = re.compile(r"\s+")
 _GRAM = 5  # characters per shingle when comparing a text with the stored version
 
 LOGIN_WALL = "login wall"
+GARBLE_CHARS = 8_000  # of a text read for garbling: a wrong charset garbles all of it
 CAPTCHA = "captcha"
 ERROR_PAGE = "error page"
 EMPTY_PAGE = "empty page"
@@ -85,14 +86,14 @@ def detect_anomaly(
     rules = rules or load_rules()
     if final_url and rules.login_url.search(final_url):
         return LOGIN_WALL
-    if garbled(f"{title}\n{text}", rules):
+    if garbled(f"{title}\n{text[:GARBLE_CHARS]}", rules):  # mis-decoding garbles it all
         return GARBLED
     if length is None:
         length = len(meaningful(text))
     reason = _marker_reason(rules, text, title, length)
     if reason is not None:
         return reason
-    if _is_template(rules, text, title):
+    if _is_template(rules, text, title, length):
         return ERROR_PAGE
     if length < min_length:
         return EMPTY_PAGE
@@ -162,10 +163,10 @@ def _marker_reason(rules: GuardRules, text: str, title: str, length: int) -> str
     return None
 
 
-def _is_template(rules: GuardRules, text: str, title: str) -> bool:
+def _is_template(rules: GuardRules, text: str, title: str, length: int) -> bool:
     """Whether what the page says, apart from boilerplate lines, is mostly error wording."""
     body = _without_boilerplate(rules, text)
-    core = len(meaningful(body))
+    core = length if body is text else len(meaningful(body))
     if not core:  # only a cookie notice and a footer: the title tells what the page was
         title_core = len(meaningful(title))
         covered = _covered(rules.wording, title)
