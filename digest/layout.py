@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
-from policyradar.i18n import word
+from policyradar.i18n import reason, word
 from policyradar.tagging.summary import SUBJECT_CHARS
 from policyradar.tagging.text import fold
 from policyradar.urls import safe_url
@@ -247,8 +247,9 @@ def counts_text(d: Digest) -> str:
 
 def health_text(d: Digest, h: HealthItem) -> str:
     line = word("health_line", d.language, runs=h.runs, errors=h.errors, anomalous=h.anomalous)
-    reason = f" — {shorten(h.last_error, 120)}" if h.last_error else ""
-    return f"{h.name or h.source_id}: {line}{reason}"
+    why = reason(h.last_error, d.language) if h.last_error else ""  # stored in English
+    reason_text = f" — {shorten(why, 120)}" if why else ""
+    return f"{h.name or h.source_id}: {line}{reason_text}"
 
 
 @dataclass(frozen=True, slots=True)
