@@ -330,3 +330,22 @@ def test_a_homes_own_category_is_named_and_ordered_as_its_categories_toml_says(
     english = digest_of(rows, replace(SUB, language="en"), names=names)
     assert "## First-mile shipping" in MarkdownRenderer().render(english)[0]
     assert "■ shipping_cn" in TextRenderer().render(digest_of(rows))[0]  # bundled names only
+
+
+def test_a_health_line_says_why_in_the_readers_language(rows: Rows) -> None:
+    from policyradar.digest.build import HealthItem
+    from policyradar.digest.layout import health_text
+
+    rows.many(1)
+    failing = HealthItem(
+        source_id="ebay",
+        name="eBay Community · Announcements",
+        runs=2,
+        errors=1,
+        anomalous=0,
+        last_error="HTTP 503 — https://community.ebay.com/t5/Announcements/bd-p/Announcements",
+    )
+    zh = replace(digest_of(rows), language="zh")
+    assert "— 服务器返回 HTTP 503 — https://community.ebay.com/" in health_text(zh, failing)
+    en = replace(digest_of(rows), language="en")
+    assert "— HTTP 503 — https://community.ebay.com/" in health_text(en, failing)
