@@ -33,9 +33,9 @@ def export_channels(
     Nothing is sent or recorded.
     """
     # imported here: the CLI reads PREVIEW_DAYS at start-up, before any digest is needed
-    from policyradar.digest.build import build_digest, quiet_digest, wanted_by
+    from policyradar.digest.build import build_digest, quiet_digest
     from policyradar.digest.channels import all_renderers
-    from policyradar.digest.deadlines import WINDOW_DAYS, upcoming
+    from policyradar.digest.deliver import coming_dates
     from policyradar.digest.subscriptions import Subscription
 
     now = now or datetime.now(UTC).replace(microsecond=0)
@@ -43,9 +43,6 @@ def export_channels(
     health = storage.source_health()
     if changes is None:
         changes = storage.changes(since=now - timedelta(days=days), limit=None)
-    today = now.astimezone(sub.tz).date()
-    due = storage.changes_due(today, today + timedelta(days=WINDOW_DAYS))
-    coming = upcoming(due, today, WINDOW_DAYS, wanted=wanted_by(sub))
     built = build_digest(
         changes,
         sub,
@@ -53,7 +50,7 @@ def export_channels(
         now=now,
         web_base=web_base,
         names=names,
-        deadlines=coming,
+        deadlines=coming_dates(storage, sub, now=now),
     )
     built = built or quiet_digest(sub, health=health, now=now)
     folder.mkdir(parents=True, exist_ok=True)

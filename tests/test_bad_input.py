@@ -72,6 +72,7 @@ CASES = [
     ("unknown category filter", None, "", ["changes", "--category", "nosuch"], "'nosuch'"),
     ("unknown watchlist filter", None, "", ["changes", "--watch", "nosuch"], "'nosuch'"),
     ("unknown source filter", None, "", ["changes", "--source", "nosuch"], "'nosuch'"),
+    ("search category filter", None, "", ["search", "fee", "--category", "nosuch"], "'nosuch'"),
     ("bad since", None, "", ["changes", "--since", "yesterday"], "yesterday"),
     ("empty query", None, "", ["search", "((( AND OR"], "((( AND OR"),
     ("unknown subscription", None, "", ["digest", "--subscription", "nosuch"], "'nosuch'"),

@@ -10,7 +10,9 @@ from policyradar.cli.common import (
     EXIT_NOTHING_DONE,
     EXIT_USAGE,
     Context,
+    check_filters,
     fail,
+    filter_options,
     parse_since,
     print_json,
 )
@@ -21,28 +23,7 @@ MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names no change
 
 def _change_filters(f: Any) -> Any:
     options = [
-        click.option("--since", help="Only changes detected at or after this ISO date/time."),
-        click.option(
-            "--category",
-            "categories",
-            multiple=True,
-            metavar="C",
-            help="Only changes tagged with this category (repeatable).",
-        ),
-        click.option(
-            "--source",
-            "source_ids",
-            multiple=True,
-            metavar="ID",
-            help="Only changes from this source (repeatable).",
-        ),
-        click.option(
-            "--watch",
-            "watchlists",
-            multiple=True,
-            metavar="NAME",
-            help="Only changes that hit this watchlist (repeatable).",
-        ),
+        *filter_options(),
         click.option(
             "--limit",
             type=click.IntRange(1, 100000),
@@ -71,7 +52,7 @@ def changes(
 ) -> None:
     """List detected changes, newest first."""
     when = parse_since(since, obj.lang)
-    _check_filters(obj, categories, watchlists)
+    check_filters(obj, categories, watchlists)
     found = []
     if obj.database.exists():
         with obj.storage() as storage:
@@ -98,28 +79,6 @@ def changes(
 
     console = obj.console()
     console.print(changes_table(found, obj.lang, CategoryNames.load(obj.home), width=console.width))
-
-
-def _check_filters(obj: Context, categories: tuple[str, ...], watchlists: tuple[str, ...]) -> None:
-    """An unknown category or watchlist is a usage error naming the valid ones, not "no match"."""
-    from policyradar.tagging.names import CategoryNames
-    from policyradar.tagging.watchlists import WATCHLISTS_FILE, load_watchlists
-
-    if not categories and not watchlists:
-        return
-    ids = CategoryNames.load(obj.home).ids()
-    for category in categories:
-        if category not in ids:
-            fail(
-                error("unknown_category", obj.lang, name=repr(category), ids=", ".join(ids)),
-                EXIT_USAGE,
-            )
-    if watchlists:
-        names = [w.name for w in load_watchlists(obj.home / WATCHLISTS_FILE, ids)]
-        for name in watchlists:
-            if name not in names:
-                known = ", ".join(names) or error("none_configured", obj.lang)
-                fail(error("unknown_watchlist", obj.lang, name=repr(name), names=known), EXIT_USAGE)
 
 
 @click.command()

@@ -95,3 +95,53 @@ def command_hint(home: Path | None = None) -> str:
         if not (default.exists() and home.exists() and default.samefile(home)):
             command += f" --home {shlex.quote(str(home))}"
     return command
+
+
+def filter_options() -> list[Any]:
+    """The change filters `changes` and `search` share: --since, --category, --source, --watch."""
+    return [
+        click.option("--since", help="Only changes detected at or after this ISO date/time."),
+        click.option(
+            "--category",
+            "categories",
+            multiple=True,
+            metavar="C",
+            help="Only changes tagged with this category (repeatable).",
+        ),
+        click.option(
+            "--source",
+            "source_ids",
+            multiple=True,
+            metavar="ID",
+            help="Only changes from this source (repeatable).",
+        ),
+        click.option(
+            "--watch",
+            "watchlists",
+            multiple=True,
+            metavar="NAME",
+            help="Only changes that hit this watchlist (repeatable).",
+        ),
+    ]
+
+
+def check_filters(obj: Context, categories: tuple[str, ...], watchlists: tuple[str, ...]) -> None:
+    """An unknown category or watchlist is a usage error naming the valid ones, not "no match"."""
+    from policyradar.tagging.names import CategoryNames
+    from policyradar.tagging.watchlists import WATCHLISTS_FILE, load_watchlists
+
+    if not categories and not watchlists:
+        return
+    ids = CategoryNames.load(obj.home).ids()
+    for category in categories:
+        if category not in ids:
+            fail(
+                error("unknown_category", obj.lang, name=repr(category), ids=", ".join(ids)),
+                EXIT_USAGE,
+            )
+    if watchlists:
+        names = [w.name for w in load_watchlists(obj.home / WATCHLISTS_FILE, ids)]
+        for name in watchlists:
+            if name not in names:
+                known = ", ".join(names) or error("none_configured", obj.lang)
+                fail(error("unknown_watchlist", obj.lang, name=repr(name), names=known), EXIT_USAGE)

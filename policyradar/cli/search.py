@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from policyradar.cli.common import EXIT_USAGE, fail, parse_since, print_json
+from policyradar.cli.common import (
+    EXIT_USAGE,
+    check_filters,
+    fail,
+    filter_options,
+    parse_since,
+    print_json,
+)
 from policyradar.i18n import t
 from policyradar.records import Urgency
 
@@ -19,28 +26,7 @@ if TYPE_CHECKING:
 def _search_filters(f: Callable[..., Any]) -> Callable[..., Any]:
     """The filters of ``changes`` plus marketplace and urgency."""
     options = [
-        click.option("--since", help="Only changes detected at or after this ISO date/time."),
-        click.option(
-            "--category",
-            "categories",
-            multiple=True,
-            metavar="C",
-            help="Only changes tagged with this category (repeatable).",
-        ),
-        click.option(
-            "--source",
-            "source_ids",
-            multiple=True,
-            metavar="ID",
-            help="Only changes from this source (repeatable).",
-        ),
-        click.option(
-            "--watch",
-            "watchlists",
-            multiple=True,
-            metavar="NAME",
-            help="Only changes that hit this watchlist (repeatable).",
-        ),
+        *filter_options(),
         click.option(
             "--marketplace",
             "marketplaces",
@@ -95,6 +81,7 @@ def search(
     except SearchError as exc:
         fail(exc.message(obj.lang), EXIT_USAGE)
     when = parse_since(since, obj.lang)
+    check_filters(obj, categories, watchlists)
     hits = []
     if obj.database.exists():
         from policyradar.search.changes import search_changes
