@@ -18,6 +18,18 @@ _LINK_SAFE = ":/?#@!$&*+,;=%~-._"  # kept as typed by safe_url; quote() escapes 
 _NOT_IN_LINK = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL with a host: the only kind a crawl stores or
+    fetches (a feed's ``mailto:`` or ``javascript:`` link, ``ftp:`` or an unparsable one is not).
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def canonical_url(url: str) -> str:
     """Return the canonical spelling of ``url``; applying it twice changes nothing.
 

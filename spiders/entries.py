@@ -14,7 +14,7 @@ from parsel import Selector
 from policyradar.spiders.listdates import approximate_date, url_date
 from policyradar.text.dates import CHINA, parse_date
 from policyradar.text.extraction import html_to_text
-from policyradar.urls import canonical_url
+from policyradar.urls import canonical_url, is_web_url
 
 if TYPE_CHECKING:
     from policyradar.config import Filters, Source
@@ -126,7 +126,7 @@ def _entry(
     block: Selector, link: Selector, base_url: str, source: Source, now: datetime | None
 ) -> Entry | Literal["untitled", "filtered"] | None:
     url = _href(link, base_url)
-    if not url.startswith(("http://", "https://")):
+    if not is_web_url(url):
         return None
     css, filters = source.selectors, source.filters
     raw_title = ""

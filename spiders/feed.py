@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -13,6 +13,7 @@ from policyradar.records import FetchFailure
 from policyradar.spiders.base import SourceSpider
 from policyradar.spiders.entries import clean_title, keep_entry, page_title
 from policyradar.text.extraction import html_to_text
+from policyradar.urls import is_web_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -57,15 +58,6 @@ def parse_feed(
             f"not a feed: {parsed.get('bozo_exception')}" if parsed.get("bozo") else "empty feed"
         )
     return entries, problem
-
-
-def is_web_url(url: str) -> bool:
-    """Whether ``url`` is an absolute http(s) URL: the only kind stored or fetched."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def select_entries(entries: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:

@@ -12,7 +12,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from policyradar.demo.site import SiteServer
-from policyradar.spiders.feed import is_web_url, parse_feed
+from policyradar.spiders.feed import parse_feed
+from policyradar.urls import is_web_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
