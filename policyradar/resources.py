@@ -17,3 +17,14 @@ def data_path(*parts: str) -> Path:
 
 
 DATA_DIR = data_path()
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size (None when absent): the cache key of what it holds,
+    so a file read once is read again only after someone edits it.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)

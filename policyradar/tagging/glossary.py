@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyradar.config import ConfigError, read_toml, reject_unknown
-from policyradar.resources import data_path
+from policyradar.resources import data_path, file_stamp
 from policyradar.tagging.text import fold
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ class Glossary:
         if home is None:
             return _load(None, None)
         path = Path(home) / GLOSSARY_FILE
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         return _load(path if stamp else None, stamp)
 
 
@@ -182,15 +182,6 @@ def _entry(path: Path, n: int, raw: dict[str, Any]) -> Entry:
             table="term",
         )
     return Entry(tuple(names))
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """The file's modification time and size (None when absent): the cache key of its contents."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
 
 
 @functools.cache

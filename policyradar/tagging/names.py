@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policyradar.resources import file_stamp
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -31,7 +33,7 @@ class CategoryNames:
 
         A broken home file raises :class:`policyradar.config.ConfigError`, as the crawl would.
         """
-        stamp = _stamp(Path(home) / _CATEGORIES_FILE) if home is not None else None
+        stamp = file_stamp(Path(home) / _CATEGORIES_FILE) if home is not None else None
         return _load(Path(home) if home is not None and stamp else None, stamp)
 
     @classmethod
@@ -65,15 +67,6 @@ class CategoryNames:
         if cid == OTHER:
             return (len(ids) + 1, cid)
         return (ids.index(cid), cid) if cid in ids else (len(ids), cid)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """The file's modification time and size (None when absent): the cache key of its contents."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=32)
