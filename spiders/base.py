@@ -18,7 +18,7 @@ from policyradar.crawler.context import CrawlContext
 from policyradar.crawler.failures import describe_failure
 from policyradar.records import FetchFailure, Snapshot
 from policyradar.text.charset import redecode
-from policyradar.text.guard import garbled
+from policyradar.text.guard import garbled_page
 from policyradar.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -324,9 +324,9 @@ def decoded(response: Response) -> Response:
     """
     if response.status != 200 or not isinstance(response, TextResponse):
         return response
-    if not garbled(response.text):
+    if not garbled_page(response.text):
         return response
-    found = redecode(response.body, response.encoding, accept=lambda text: not garbled(text))
+    found = redecode(response.body, response.encoding, accept=lambda text: not garbled_page(text))
     if found is None:
         logger.info("%s: garbled as %s and in every charset tried", response.url, response.encoding)
         return response

@@ -14,7 +14,14 @@ from scrapy.http import HtmlResponse
 
 from policyradar.spiders.base import decoded
 from policyradar.text.charset import redecode
-from policyradar.text.guard import detect_anomaly, garbled, load_rules, unlike_previous
+from policyradar.text.guard import (
+    GARBLE_CHARS,
+    detect_anomaly,
+    garbled,
+    garbled_page,
+    load_rules,
+    unlike_previous,
+)
 from policyradar.text.normalise import meaningful, normalise
 from policyradar.text.pagetext import Page, PageText, page_text
 
@@ -245,6 +252,19 @@ def test_no_real_page_reads_as_garbled_as_html_or_as_text() -> None:
     assert [p for p, h in zip(REAL_PAGES, htmls, strict=True) if garbled(h)] == []
     texts = [page_of(h).text for h in htmls]
     assert [p for p, t in zip(REAL_PAGES, texts, strict=True) if garbled(t)] == []
+
+
+def test_a_long_page_is_read_from_its_start_to_its_end() -> None:
+    """A page is read in pieces spread over it: markup longer than `GARBLE_CHARS` before a
+    mis-decoded body does not hide it, and a long clean page stays clean.
+    """
+    head = "<head>" + '<link rel="stylesheet" href="/a.css">' * (GARBLE_CHARS // 20) + "</head>"
+    body = "<p>" + GBK_TEXT * 40 + "</p>"
+    mis_decoded = body.encode("gbk").decode("utf-8", "replace")
+    assert len(head) > GARBLE_CHARS
+    assert garbled_page(head + mis_decoded)
+    assert not garbled_page(head + body)
+    assert [p for p in REAL_PAGES if garbled_page(p.read_text("utf-8"))] == []
 
 
 def test_a_gbk_body_labelled_utf8_is_read_as_gbk() -> None:

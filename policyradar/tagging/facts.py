@@ -105,28 +105,46 @@ _DATE_FORMS = (
     rf"(?<![\d.])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MON}(?:,?\s+(?P<y>20\d\d))",
 )
 _PCT = r"%|％|percent(?:age points?)?|个百分点"
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        *((DATE, form) for form in _DATE_FORMS),
-        (MONEY, rf"(?<![\w$])(?P<cur>{_alternation(_CUR_PRE)})\s?(?P<num>{_NUM})(?P<mult>{_MULT})"),
+_MONTH_WORDS = re.compile("|".join(_MONTHS))
+_CURRENCY_WORDS = re.compile(_alternation({"$" if "$" in c else c for c in _CUR_PRE}))
+# (kind, pattern, words one of which every match holds (case-folded), whether every match
+# opens with a digit): a pattern is tried only on a stretch holding one of its words, and
+# only where the stretch has a digit when it opens with one
+_PATTERNS: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None, bool], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE), words, opens_with_digit)
+    for kind, pattern, words, opens_with_digit in (
+        (DATE, _DATE_FORMS[0], None, True),
+        (DATE, _DATE_FORMS[1], re.compile("月"), True),
+        (DATE, _DATE_FORMS[2], _MONTH_WORDS, False),
+        (DATE, _DATE_FORMS[3], _MONTH_WORDS, True),
+        (
+            MONEY,
+            rf"(?<![\w$])(?P<cur>{_alternation(_CUR_PRE)})\s?(?P<num>{_NUM})(?P<mult>{_MULT})",
+            _CURRENCY_WORDS,
+            False,
+        ),
         (
             MONEY,
             rf"(?<![\d.,])(?P<num>{_NUM})(?P<mult>{_MULT})\s?(?P<cur>{_alternation(_CUR_POST)})"
             r"(?![a-z洲盟美])",
+            None,
+            True,
         ),
-        (PERCENT, rf"(?<![\d.,])(?P<num>{_NUM})\s?(?P<pct>{_PCT})(?![a-z])"),
+        (PERCENT, rf"(?<![\d.,])(?P<num>{_NUM})\s?(?P<pct>{_PCT})(?![a-z])", None, True),
         (
             COUNT,
             rf"(?<![\d.,$€£¥])(?P<num>{_NUM})(?P<mult>万|千)?\s?(?P<unit>"
             + "|".join(f"(?P<u_{name}>{words})" for name, words in _UNITS.items())
             + r")(?![a-z])",
+            None,
+            True,
         ),
     )
 )
 _PRIORITY = {DATE: 0, MONEY: 1, PERCENT: 2, COUNT: 3}
 _HAS_DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 WINDOW = 48  # characters after a number a value can reach (half as many before it)
 _PER_EN = re.compile(
     r"\s*(?:per|/|an?|each)\s*(?:(?:cubic (?:foot|feet))|cu\.? ?ft\.?|unit|item|order|month|year"
@@ -160,8 +178,16 @@ def values(line: str) -> list[Value]:
         return []
     found: list[Value] = []
     for lo, hi in _windows(line):
-        for kind, pattern in _PATTERNS:
-            for m in pattern.finditer(line, lo, hi):
+        digits = [m.start() for m in _DIGIT.finditer(line, lo, hi)]
+        folded = line[lo:hi].casefold()
+        for kind, pattern, words, opens_with_digit in _PATTERNS:
+            if words is not None and not words.search(folded):
+                continue
+            if opens_with_digit:
+                matches: Iterable[re.Match[str]] = _at(pattern, line, digits, hi)
+            else:
+                matches = pattern.finditer(line, lo, hi)
+            for m in matches:
                 value = _value(kind, m, line)
                 if value is not None:
                     found.append(value)
@@ -173,6 +199,19 @@ def values(line: str) -> list[Value]:
         elif _PRIORITY[v.kind] < _PRIORITY[kept[-1].kind] and v.start == kept[-1].start:
             kept[-1] = v
     return kept
+
+
+def _at(pattern: re.Pattern[str], line: str, starts: list[int], end: int) -> list[re.Match[str]]:
+    """``pattern.finditer(line, starts[0], end)`` when every match opens at one of ``starts``
+    (ascending): a pattern that opens with a lookbehind is otherwise tried at every character.
+    """
+    found: list[re.Match[str]] = []
+    done = 0
+    for start in starts:
+        if start >= done and (m := pattern.match(line, start, end)):
+            found.append(m)
+            done = m.end()
+    return found
 
 
 def _windows(line: str) -> list[tuple[int, int]]:

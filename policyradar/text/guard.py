@@ -27,6 +27,7 @@ _GRAM = 5  # characters per shingle when comparing a text with the stored versio
 
 LOGIN_WALL = "login wall"
 GARBLE_CHARS = 8_000  # of a text read for garbling: a wrong charset garbles all of it
+_GARBLE_PIECES = 4  # a whole page is read in this many pieces spread over it
 CAPTCHA = "captcha"
 ERROR_PAGE = "error page"
 EMPTY_PAGE = "empty page"
@@ -123,6 +124,19 @@ def unlike_previous(
         return None
     logger.debug("unlike the stored version, with new wording %s", sorted(fresh))
     return UNLIKE
+
+
+def garbled_page(page: str, rules: GuardRules | None = None) -> bool:
+    """:func:`garbled` read on `GARBLE_CHARS` of a whole page (its HTML, say), in pieces spread
+    from its start to its end: a wrong charset garbles all of the page, and a page's head is
+    mostly ASCII markup, so its start alone could miss it.
+    """
+    if len(page) <= GARBLE_CHARS:
+        return garbled(page, rules)
+    size = GARBLE_CHARS // _GARBLE_PIECES
+    step = (len(page) - size) // (_GARBLE_PIECES - 1)
+    pieces = (page[i * step : i * step + size] for i in range(_GARBLE_PIECES))
+    return garbled("\n".join(pieces), rules)
 
 
 def garbled(text: str, rules: GuardRules | None = None) -> bool:
