@@ -6,17 +6,36 @@ nor storage, so a worker that runs it stays small.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from policyradar.search.index import change_index_texts
 from policyradar.tagging.apply import load_classifier, read_change
+from policyradar.tagging.facts import document_facts
+from policyradar.text.pagetext import page_text
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from policyradar.records import Fact
     from policyradar.tagging import ChangeText, Tags
     from policyradar.tagging.apply import Reading
     from policyradar.text.diffing import Diff
+    from policyradar.text.pagetext import Page, PageText
+
+
+def page_text_job(page: Page, new: bool) -> tuple[PageText, tuple[Fact, ...] | None]:
+    """`page_text`, and for a page ``new`` to the store its key facts too (`document_facts`,
+    which need no classifier): read here, beside extraction, because the crawl process (which
+    classifies) is the busier one.
+    """
+    result = page_text(page)
+    if not new or result.anomaly:
+        return result, None
+    started = time.perf_counter()
+    facts = tuple(document_facts(result.text))
+    result.seconds["facts"] = time.perf_counter() - started
+    return result, facts
 
 
 def analyse_change(home: Path, text: ChangeText) -> tuple[Tags, tuple[str, str, str]]:
@@ -33,9 +52,11 @@ def read_change_job(
     diff: Diff | None = None,
     full_text: str = "",
     marketplace: str = "",
+    facts: tuple[Fact, ...] | None = None,
 ) -> tuple[Reading, tuple[str, str, str]]:
-    """As `analyse_change`, and the change read further (`read_change`): its facts, summary,
-    and the effective dates of its section in ``full_text`` (the new version).
+    """As `analyse_change`, and the change read further (`read_change`): its facts (unless
+    read already, as `page_text_job` reads a new page's), summary, and the effective dates of
+    its section in ``full_text`` (the new version).
     """
     from policyradar.tagging.glossary import Glossary
 
@@ -49,5 +70,6 @@ def read_change_job(
         full_text=full_text,
         marketplace=marketplace,
         glossary=Glossary.load(home),
+        facts=facts,
     )
     return reading, indexed

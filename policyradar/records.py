@@ -93,6 +93,7 @@ class Snapshot:
     fingerprint: str | None = None
     previous: DocumentState | None = None  # ShortcutPipeline: what storage holds of ``url``
     length: int = 0  # TextPipeline: characters of meaningful text (the next shrink check)
+    new_facts: tuple[Fact, ...] | None = None  # TextPipeline: a page new to the store, its facts
     extract_seconds: dict[str, float] = field(default_factory=dict)  # TextPipeline: per step
     diff: Diff | None = None  # VersionPipeline: the text diffed against the stored version
     tags: dict[str, Any] | None = None  # TagPipeline: the classification's storage fields

@@ -102,3 +102,32 @@ def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -
     assert "fees" in got["categories"]
     assert "配送" in got["indexed"].split()
     assert got["worker"] == []
+
+
+def test_a_new_page_brings_its_key_facts_back_from_extraction() -> None:
+    """`page_text_job` reads a page new to the store as far as it can without a classifier: its
+    facts are the ones `document_facts` finds in its text; a known page or an anomaly has none.
+    """
+    from policyradar.crawler.jobs import page_text_job
+    from policyradar.tagging.facts import document_facts
+    from policyradar.text.pagetext import Page
+
+    body = "<p>自2027年1月15日起，FBA配送费由3.02美元调整为3.15美元。</p>" * 3
+    page = Page(
+        html=f"<html><body><article>{body}</article></body></html>",
+        text="",
+        title="FBA",
+        url="http://a.test/1",
+    )
+    result, facts = page_text_job(page, True)
+    assert facts == tuple(document_facts(result.text))
+    assert [(f.old, f.new) for f in facts] == [("$3.02", "$3.15")]
+    assert page_text_job(page, False)[1] is None
+    shell = Page(
+        html="<html><body><p>Sign in</p><p>Password</p></body></html>",
+        text="",
+        title="Sign in",
+        url="http://a.test/2",
+    )
+    shell_result, shell_facts = page_text_job(shell, True)
+    assert shell_result.anomaly and shell_facts is None

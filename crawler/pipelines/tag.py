@@ -82,6 +82,8 @@ class TagPipeline(_Tagging):
                 language=self.languages.get(item.source_id, ""),
             )
             changed = item.disposition == Disposition.CHANGED
+            # read beside extraction when the whole page is the change (see `page_text_job`)
+            facts = item.new_facts if not changed and diff.added == item.text else None
             reading, item.index_texts = await offload.run(
                 self.workers,
                 read_change_job,
@@ -90,6 +92,7 @@ class TagPipeline(_Tagging):
                 diff if changed else None,  # a new document's facts come from its text
                 item.text if changed else "",
                 self.marketplaces.get(item.source_id, ""),
+                facts,
             )
             clusters = self.clusters if item.source_id in self.clustered else None
             item.tags = tag_fields(reading, clusters, text, item.source_id)

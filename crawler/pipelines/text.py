@@ -1,7 +1,8 @@
 """Turns a fetched page into comparable text: main text, normalised, checked, fingerprinted.
 
 The work is `policyradar.text.pagetext.page_text`, run in a worker process (see
-`policyradar.crawler.offload`). A page
+`policyradar.crawler.offload`), which reads the key facts of a page new to the store as well
+(`policyradar.crawler.jobs.page_text_job`). A page
 whose fingerprint equals the stored version's is unchanged; an anomaly (login wall, captcha,
 error shell, empty or shrunk page) is recorded on the run and never stored as a version.
 """
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from policyradar.crawler import offload
 from policyradar.crawler.context import CrawlContext
+from policyradar.crawler.jobs import page_text_job
 from policyradar.crawler.pipelines import pending
 from policyradar.records import Disposition, Snapshot
-from policyradar.text.pagetext import Page, page_text
+from policyradar.text.pagetext import Page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -50,7 +52,7 @@ class TextPipeline:
             previous_length=previous.length if current else None,
         )
         item.html = ""  # the raw page is not kept past this point
-        result = await offload.run(self.workers, page_text, page)
+        result, item.new_facts = await offload.run(self.workers, page_text_job, page, not current)
         item.text, item.title, item.fingerprint = result.text, result.title, result.fingerprint
         item.length, item.extract_seconds = result.length, result.seconds
         if result.anomaly:

@@ -161,12 +161,14 @@ def read_change(
     marketplace: str = "",
     names: CategoryNames | None = None,
     glossary: Glossary | None = None,
+    facts: Sequence[Fact] | None = None,
 ) -> Reading:
     """A classified change read further: its facts and summary, and, when the changed text has
     no effective date, the dates of its own section (the heading and the other paragraphs of its
     notice in ``full_text``, the whole new version), which may make it urgent.
     ``marketplace`` is the source's; the one the text names comes first. ``glossary`` (default:
-    the shipped one) puts English labels into the Chinese summary.
+    the shipped one) puts English labels into the Chinese summary. ``facts``: the change's
+    facts when read already (a new document's, beside its extraction).
     """
     from policyradar.tagging.context import (
         changed_lines,
@@ -197,10 +199,9 @@ def read_change(
     market = marketplace_of(*texts) or marketplace
     whole = (full_text,) if text.kind == ChangeKind.CHANGED and full_text else ()
     markets = tuple(marketplaces_in((*texts, *whole), marketplace))
-    if diff is None and text.kind == ChangeKind.CHANGED:
-        facts: list[Fact] = []
-    else:
-        facts = facts_for(text.kind, diff, text.added, full_text)
+    if facts is None:
+        unread = diff is None and text.kind == ChangeKind.CHANGED
+        facts = [] if unread else facts_for(text.kind, diff, text.added, full_text)
     summary = summarise(
         kind=text.kind,
         title=text.title,

@@ -18,6 +18,7 @@ from pathlib import Path
 from policyradar.resources import data_path
 from policyradar.text.charset import garble
 from policyradar.text.normalise import meaningful
+from policyradar.text.triggers import TriggeredAlternation
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class GuardRules:
     error: re.Pattern[str]  # error-shell markers: one is enough on a short page
     wording: re.Pattern[str]  # error markers and the soft wording of shells ("try again")
     boilerplate: re.Pattern[str]
+    boilerplate_cues: TriggeredAlternation  # literals one of which every boilerplate line holds
     form_share: float
     short_page: int
     shrink_min_previous: int
@@ -201,6 +203,8 @@ def _is_template(rules: GuardRules, text: str, title: str, length: int) -> bool:
 
 def _without_boilerplate(rules: GuardRules, text: str) -> str:
     """``text`` without its lines that hold a boilerplate marker (cookie, ©, Ray ID)."""
+    if rules.boilerplate_cues.regex_for(text) is None:  # none of the markers' literals: no marker
+        return text
     found = [m.start() for m in rules.boilerplate.finditer(text)]
     if not found:
         return text
@@ -268,6 +272,7 @@ def load_rules(path: Path | str | None = None) -> GuardRules:
     limits, login, error = data["limits"], data["login"], data["error"]
     template, unlike, garble_ = data["template"], data["unlike"], data["garble"]
     logger.debug("loaded guard rules from %s", path)
+    boilerplate = _markers(data["boilerplate"]["markers"])
     return GuardRules(
         login_url=re.compile("|".join(f"(?:{p})" for p in login["url_patterns"]), re.IGNORECASE),
         signin=_markers(login["signin_markers"]),
@@ -275,7 +280,8 @@ def load_rules(path: Path | str | None = None) -> GuardRules:
         captcha=_markers(data["captcha"]["markers"]),
         error=_markers(error["markers"]),
         wording=_markers([*error["markers"], *error.get("soft_markers", [])]),
-        boilerplate=_markers(data["boilerplate"]["markers"]),
+        boilerplate=boilerplate,
+        boilerplate_cues=TriggeredAlternation((boilerplate.pattern,)),
         form_share=float(login["form_share"]),
         short_page=int(limits["short_page"]),
         shrink_min_previous=int(limits["shrink_min_previous"]),
