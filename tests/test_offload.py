@@ -124,10 +124,11 @@ def test_a_new_page_brings_its_key_facts_back_from_extraction() -> None:
     assert [(f.old, f.new) for f in facts] == [("$3.02", "$3.15")]
     assert page_text_job(page, False)[1] is None
     shell = Page(
-        html="<html><body><p>Sign in</p><p>Password</p></body></html>",
+        html="<html><body><p>登录</p><p>手机号</p><p>密码</p><p>忘记密码</p></body></html>",
         text="",
-        title="Sign in",
+        title="登录",
         url="http://a.test/2",
     )
     shell_result, shell_facts = page_text_job(shell, True)
-    assert shell_result.anomaly and shell_facts is None
+    assert shell_result.anomaly == "login wall"
+    assert shell_facts is None
