@@ -42,7 +42,17 @@ _NEWS = "news"
 _PROMO_WEIGHTS = {"label": 3.0, "strong": 3.0, "weak": 1.0}
 _PROMO_BODY_WEIGHTS = {"label": 3.0, "strong": 1.5, "weak": 0.5}
 _LABEL = _PROMO_BODY_WEIGHTS["label"]  # only a label weighs this much in the body
+_STRONG = _PROMO_WEIGHTS["strong"]
+_KINDS = 2  # the lean needs cues of this many families: one kind of word is never enough
+_WEAK_LEAN = 0.5  # a weak promo word's share in the lean (its family counts it already)
 _NEWS_WEIGHTS = {"news_strong": 2.0, "news": 1.0}
+# families of promo cues ([promo] cue_* lists): a call to action, an offer, an event, a provider's
+# voice, recruitment, deal submission. Each family found counts once (twice from the title),
+# however many of its words occur: one weak word is never enough, several kinds of them are.
+_CUE = "cue_"
+CUE_TITLE = 2.0
+CUE_BODY = 1.0
+_OUTWEIGH = 4.0  # promo evidence outweighs policy terms when this many times it reaches them
 
 
 class _Term(NamedTuple):
@@ -66,6 +76,9 @@ class CategoryScore:
     is_promo: bool
     promo: float = 0.0  # evidence of an ad or event (title words weigh more)
     news: float = 0.0  # evidence of news coverage: results, layoffs, statistics, roundups…
+    # promo words plus cue families (see CUE_TITLE), 0 when policy terms outweigh them: weighed
+    # against the rule evidence by UrgencyRules.judge
+    lean: float = 0.0
     specific: frozenset[str] = frozenset()  # categories with a strong term found (see topical)
 
 
@@ -112,6 +125,9 @@ class CategorySet:
         for tier, weight in _PROMO_WEIGHTS.items():
             term = _Term(_PROMO, weight, _PROMO_BODY_WEIGHTS[tier])
             owned += [(t, term) for t in promo.get(tier, ())]
+        for family, words in promo.items():
+            if family.startswith(_CUE):
+                owned += [(t, _Term(family, 0.0)) for t in words]
         nature = data.get("nature", {})
         for tier, weight in _NEWS_WEIGHTS.items():
             owned += [(t, _Term(_NEWS, weight)) for t in nature.get(tier, ())]
@@ -173,6 +189,8 @@ class CategorySet:
         promo = {"title": 0.0, "body": 0.0}
         labelled = False  # a promo label ("sponsored post", "guest blog", 扫码报名) found
         news = 0.0
+        marked = 0.0  # the promo evidence of strong words and labels (weak ones are cues)
+        cues: dict[str, float] = {}  # cue family -> its weight (from the title, or the body)
         strong = self._specific
         repeat_cap = s.repeat_cap
         matcher = self._matcher
@@ -185,9 +203,14 @@ class CategorySet:
                 for owner, weight, body_weight in matcher.payloads(key):
                     if owner == _PROMO:  # distinct words: a repeated one is no more evidence
                         promo[where] += weight if in_title else body_weight
+                        if weight >= _STRONG:
+                            marked += weight if in_title else body_weight
                         labelled = labelled or body_weight >= _LABEL
                     elif owner == _NEWS:
                         news += weight * 2.0 if in_title else weight
+                    elif owner.startswith(_CUE):
+                        if owner not in cues:
+                            cues[owner] = CUE_TITLE if in_title else CUE_BODY
                     elif owner != _NEUTRAL:
                         gain = weight * min(n, repeat_cap) * factor
                         scores[owner] = scores.get(owner, 0.0) + gain
@@ -199,6 +222,11 @@ class CategorySet:
             promo["title"] += _PROMO_WEIGHTS["strong"]
         evidence = promo["title"] + promo["body"]
         best = max(scores.values(), default=0.0)
+        # the lean towards an ad: strong promo words, half the weak ones (their families count
+        # them too) and the cue families, unless policy terms outweigh it
+        lean = marked + _WEAK_LEAN * (evidence - marked) + sum(cues.values())
+        if len(cues) < _KINDS or lean * _OUTWEIGH < best:
+            lean = 0.0
         if self.is_promo(promo["title"], promo["body"], best, labelled=labelled):
             scores = {k: v * s.promo_demote for k, v in scores.items()}
             return CategoryScore(
@@ -207,6 +235,7 @@ class CategorySet:
                 is_promo=True,
                 promo=evidence,
                 news=news,
+                lean=lean,
             )
         qualified = {k for k in scores if k in specific or terms[k] >= 2}
         return CategoryScore(
@@ -215,6 +244,7 @@ class CategorySet:
             is_promo=False,
             promo=evidence,
             news=news,
+            lean=lean,
             specific=frozenset(specific),
         )
 
@@ -234,7 +264,7 @@ class CategorySet:
         strong = _PROMO_WEIGHTS["strong"]
         if labelled or title >= strong:
             return True
-        return title + body >= strong and (title + body) * 4 >= best
+        return title + body >= strong and (title + body) * _OUTWEIGH >= best
 
     def _labels(
         self, scores: dict[str, float], qualified: set[str], min_score: float | None = None

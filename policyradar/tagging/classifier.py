@@ -134,6 +134,7 @@ class Classifier:
             policy_like=scored.categories != (OTHER,),
             edit=change.kind in (CHANGED, REMOVED),
             news=scored.news,
+            lean=scored.lean,
             watch_hit=bool(hits),
             # a period still running ("10月15日至1月14日期间") keeps its rule current
             dates=effective_dates(change.title, reference) if removed else dates + ends,
@@ -153,7 +154,12 @@ class Classifier:
             keyword_tokens = title_tokens + main_tokens
         # news is filed under a seller topic only when a specific term names it
         news = verdict.nature == Nature.NEWS
-        categories = self.categories.topical(scored) if news else scored.categories
+        if verdict.nature == Nature.PROMO:
+            categories: tuple[str, ...] = (OTHER,)
+        elif news:
+            categories = self.categories.topical(scored)
+        else:
+            categories = scored.categories
         return Tags(
             categories=categories,
             scores=scored.scores,

@@ -9,18 +9,30 @@ in its sentence ("the deadline to … is April 30"), or a dated item or clause s
 "…:3月1日系统正式上线", "于3月1日更新…"). Forms: "March 1, 2027", "1 March", "1. März 2027",
 "01.03.2027", "2027年3月1日", "2027-03-01", "3/1起", "3.1起", "starting in March" (its 1st).
 
-A range counts from its start ("from October 15 to January 14": the 15th); its end is returned
-apart by :func:`folded_periods` (the rule is in force until then). Dates of what was said or
-signed are not effective dates: "announced on", "agreed on", "signed on", 发布, 宣布, 签署; nor are
-the dates of an example (例如8月1日至14日) or of a webinar or event. A deadline (截止, "by", "no
-later than") counts: a seller must act by it. 截至 and "as of" count only where they do not date a
-statistic ("截至3月，月活超过…", "as of March 31, net sales were…"), and 截至 only where its
-sentence asks for something by then (not "截至3月1日设置的积分…").
+A range counts from its start ("from October 15 to January 14", "在2023年4月29日-2023年5月3日期间":
+the start); its end is returned apart by :func:`folded_periods` (the rule is in force until then).
+The end of a range whose start does not count is no date either ("On May 15 through May 18 at the
+Aria…, it was clear…"). A range that moves a date ("extended the deadline from March 1 to April 1")
+counts its new date only, and a replaced date never counts ("originally due March 1",
+"原定于3月1日", "由3月1日推迟至4月1日"). Dates of what was said, signed, posted or held
+are not effective dates: "announced on", "agreed on", "signed on", "previously posted on",
+"will host … on", "takes place on", 发布, 宣布, 签署; nor are the dates of an example
+(例如8月1日至14日; "For example, if your item sold on March 3, you must ship by March 5") or of
+a webinar or event, nor what would have been ("the plan that would have started on…"), nor a
+date since which something holds ("自2019年10月1日以来…"). "Ends", "expires" and verbs of
+stopping ("stop executing entirely on June 30") date a change. A deadline (截止, 最晚…日期为,
+"by", "no later than") counts: a seller must act by it. 截至 and "as of" count only where they
+do not date a statistic ("截至3月，月活超过…", "as of March 31, net sales were…"), and 截至 only
+where its sentence asks for something by then (not "截至3月1日设置的积分…").
 
 A date without a year is placed by the reference (publish) date and its tense: on or after the
 reference, or up to ``PAST_DAYS`` before it (up to ``PAST_TENSE_DAYS`` when its sentence is in the
 past tense), it is this year's; further back it is next year's ("Remove it by April 15" published
-in June). A past event is never pushed into next year.
+in June), unless its sentence tells of a past event ("Amazon laid off … starting January 26"): a
+past event is never pushed into next year. A report in the past tense ("Amazon announced that
+sellers must verify by January 15", in December) does not make its date past. A date more than
+``PAST_TENSE_DAYS`` before the reference in a past-tense sentence is history, not an effective date
+("the GPSR, which came into force on 12 June 2023", told in 2024).
 """
 
 from __future__ import annotations
@@ -91,7 +103,9 @@ _FORMS: tuple[tuple[str, re.Pattern[str], str, str | None], ...] = tuple(
 )
 # not \d+: a pattern that opens with a character class is searched fast
 _NUMBER = re.compile(r"\d\d*(?=(.?))", re.DOTALL)
-_NAME = re.compile("|".join(_EN_MONTHS))  # how every name in _MON starts
+# how every name in _MON starts: what :func:`_name_starts` finds faster (where no letter precedes)
+_NAME = re.compile("|".join(_EN_MONTHS))
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _HAS_DIGIT = re.compile(r"\d")
 
 _SKIP_AFTER = re.compile(
@@ -112,13 +126,13 @@ _PRE_EN = (
     r"|(?:extend|defer|postpone|push(?:es)?\s+back|move)(?:s|d|ed|red|ing|ring)?"
     r"(?:\s+(?:the|this|our|its)\s+(?:deadline|date|launch|change|requirement)s?)?\s+(?:to|until)"
     r"|(?:go-live|launch|start)\s+date:?"
-    r"|due(?:\s+(?:by|on|date))?:?|after|ending(?:\s+on)?|ends?\s+on|expires?\s+on"
+    r"|due(?:\s+(?:by|on|date))?:?|after|ending(?:\s+on)?|ends?(?:\s+on)?|expires?(?:\s+on)?"
     r"|ab(?:\s+dem)?|mit\s+wirkung\s+(?:zum|vom|ab(?:\s+dem)?)|bis(?:\s+(?:zum|spätestens))?"
     r"|spätestens(?:\s+(?:am|zum|bis(?:\s+zum)?))?|zum|vom|seit(?:\s+dem)?|frist:?"
 )
 _PRE_CJK = (
     r"自|从|截至|截止(?:到|至|日期为?|时间为?)?|最晚|最迟|不晚于|将于|将在|定于|拟于|预计于|计划于"
-    r"|(?:延长|延期|推迟|顺延|延)至"
+    r"|(?:延长|延期|推迟|延后|顺延|延)(?:至|到)"
 )
 _PRE = re.compile(rf"(?:(?<![a-zäöü])(?:{_PRE_EN})|{_PRE_CJK})\s*(?:the\s+)?(?:{_WEEKDAY})?$")
 # Every character a _PRE match can hold: it starts after the last other character.
@@ -139,22 +153,36 @@ _EFFECT = re.compile(
     r"(?<![a-z])(?:will|shall|effect|effective|deprecat\w*|retir\w*|sunset\w*|discontinu\w*"
     r"|expir\w*|begin\w*|start\w*|requir\w*|apply|applies|implement\w*|due|deadline|ends?"
     r"|close[sd]?|remov\w*|launch(?:es)?|available|no longer|wird|werden|tritt|gilt|gelten"
-    r"|updat(?:e|es|ing)|chang(?:e|es|ing)|introduc(?:e|es|ing)|increas(?:e|es|ing)"
-    r"|reduc(?:e|es|ing)|lower(?:s|ing)?|rais(?:e|es|ing)"
-    r")(?![a-z])"
+    r"|stop(?:s|ping)?|ceas(?:e|es|ing)|halt(?:s|ing)?|suspend(?:s|ing)?|ban(?:s|ning)?"
+    r"|prohibit(?:s|ing)?|enforc(?:e|es|ing)"
+    # verbs that are nouns too: "we are updating … on" counts, "announced the change on" not
+    r"|(?P<noun>updat(?:e|es|ing)|chang(?:e|es|ing)|introduc(?:e|es|ing)|increas(?:e|es|ing)"
+    r"|reduc(?:e|es|ing)|lower(?:s|ing)?|rais(?:e|es|ing)))(?![a-z])"
 )
+_DETERMINERS = ("the ", "a ", "an ", "this ", "these ", "that ", "its ", "our ", "their ")
+_UNREAL = ("would have ", "would've ")  # "the plan that would have started on March 1"
 # what was said, signed or done: its date is no effective date
 _PAST = re.compile(
     r"(?<![a-z])(?:announced|said|reported|released|published|launched|introduced|revealed"
     r"|agreed|signed|approved|passed|concluded|reached|voted|held"
-    r"|was|were|had|gab|hat|hatte|wurde|wurden|kündigte|berichtete|unterzeichnet)(?![a-z])"
-    r"|宣布|发布|表示|报道|消息|公布|据|签署|签订|签约|达成|举行|召开|発表|しました|締結"
+    r"|posted|issued|notified|informed|emailed|withdr[ae]wn?|scrapped|abandoned|shelved"
+    # an event is held on its date: "Amazon will host Accelerate on September 17"
+    r"|host(?:s|ed|ing)?|takes?\s+place|took\s+place|taking\s+place"
+    r"|was|were|had|gab|hatte|wurde|wurden|kündigte|berichtete|unterzeichnet|angekündigt"
+    r"|bekanntgegeben|mitgeteilt)(?![a-z])"
+    r"|宣布|发布|表示|报道|消息|公布|据|签署|签订|签约|达成|举行|举办|召开|発表|しました|締結"
 )
-# the tense of a sentence, for a date without a year
-_PAST_TENSE = re.compile(
-    r"(?<![a-z])(?:was|were|had|began|started|took|went|ended|closed|cut|laid|announced|said"
-    r"|reported|confirmed|notified|happened)(?![a-z])|已|曾"
+# the tense of a sentence, for a date without a year: a past event ("layoffs began on…"), or
+# only a report in the past tense ("Amazon announced that sellers must verify by January 15")
+_PAST_EVENT = re.compile(
+    r"(?<![a-z])(?:was|were|had|began|started|took|went|ended|closed|cut|laid|happened|came"
+    r"|entered|became|expired|ran)(?![a-z])|已|曾"
 )
+_REPORTED = re.compile(
+    r"(?<![a-z])(?:announced|said|reported|confirmed|notified|introduced|launched|implemented"
+    r"|imposed|rolled\s+out)(?![a-z])"
+)
+NOT_PAST, REPORTED, PAST_EVENT = 0, 1, 2  # what _past_tense says of a sentence
 # a statistic dated "as of" / 截至: not an effective date
 _STATISTIC = re.compile(
     r"(?<![a-z])(?:had|was|were|reached|totaled|totalled|stood|grew|rose|fell|increased"
@@ -163,9 +191,13 @@ _STATISTIC = re.compile(
 )
 _AS_OF = re.compile(r"(?:(?<![a-z])as\s+of|截至)\s*(?:the\s+)?(?:" + _WEEKDAY + r")?$")
 # "the deadline to … is April 30": a deadline named earlier in the sentence, then a copula
-_DEADLINE_NOUN = re.compile(r"(?<![a-z])(?:deadline|due date|cut-?off)(?![a-z])|截止(?:日期|时间)")
+# ("最晚安排发货日期统一为2023年5月6日")
+_DEADLINE_NOUN = re.compile(
+    r"(?<![a-z])(?:deadline|due date|cut-?off)(?![a-z])|截止(?:日期|时间)|最[晚迟]|最后期限"
+)
 _COPULA = re.compile(
     r"(?<![a-z])(?:is|are|will be|remains|(?:was|has been) (?:extended|moved) to)\s*$"
+    r"|(?:为|是|為)\s*$"
 )
 # what a dated item start says happens (Chinese): "8月29日，美国正式终止…"
 _EFFECT_CJK = re.compile(r"起|生效|实施|施行|执行|终止|取消|暂停|停止|上调|下调|收取|废止|适用")
@@ -185,6 +217,20 @@ _ACTION_CJK = re.compile(
 )
 # "例如8月1日至14日", "for example, by March 1": an example is no date
 _EXAMPLE = re.compile(r"例如|比如|譬如|举例|e\.g\.|for example|for instance")
+_SUPPOSE = re.compile(r"(?<![a-z])(?:if|suppose|say|assume)(?![a-z])|如果|假如|假设|假定|若")
+# a date replaced by another: "originally due March 1", "原定于3月1日", "由3月1日推迟至…"
+_SUPERSEDED = re.compile(
+    r"(?<![a-z])(?:originally|previously|formerly)(?:\s+(?!will|shall|now)[a-z]+){0,5}\s*$"
+    r"|(?:原定|原计划|原本|原先)[^，,。；;\n]{0,6}$"
+)
+_SUPERSEDED_CUE = re.compile(r"[opf原](?:riginally|reviously|ormerly|[定计本先])")
+# after a date: "以来" (since: a state of things, no change), or a verb moving it elsewhere
+_NOT_AFTER = re.compile(r"以[来來]|\s*(?:推迟|延期|延后|顺延|延长|改为|改至|调整为|调整至|提前至)")
+# "extended the deadline from March 1 to April 1, 2027": the range is old date -> new date
+_MOVED_FROM = re.compile(
+    r"(?<![a-z])(?:extend|postpon|delay|defer|push|mov|reschedul|chang)\w*"
+    r"(?:\s+[a-z'’]+){0,4}\s+from\s*(?:the\s+)?$"
+)
 # the date of a webinar, a conference or a livestream is no date a rule applies from
 _EVENT_WORDS = (
     "webinar", "live event", "livestream", "conference", "summit", "expo", "trade show", "seminar",
@@ -208,8 +254,11 @@ _GUARD_WORDS = (
 _DOT_CUES = ("开始", "生效", "实施", "执行", "截止", "以后", "之后")  # and 起, 前
 _BARE_CUES = ("starting", "beginning", "effective")
 _BARE_ENDS = tuple(f"{cue}{tail}" for cue in _BARE_CUES for tail in (" ", " in "))
-# "1月12日-25日订单需…": the start of a range of days
-_DAY_RANGE = re.compile(r"\s*(?:-|~|～|至|到)\s*\d{1,2}\s*[日号]")
+
+# "1月12日-25日订单需…", "在2023年4月29日-2023年5月3日期间产生的订单": the start of a range
+_DAY_RANGE = re.compile(
+    r"\s*(?:-|~|～|—|–|至|到)\s*(?:(?:19|20)\d{2}\s*年\s*)?(?:[01]?\d\s*月\s*)?\d{1,2}\s*[日号]"
+)
 # a Chinese date at a clause start followed by what happens then: "…:3月1日系统正式上线",
 # "于3月1日更新…政策"
 _CLAUSE_MARKS = frozenset(":：,，、(（在")  # what a clause-start date follows (or 于, not 发布于)
@@ -248,21 +297,52 @@ def folded_periods(folded: str, reference: date) -> tuple[tuple[str, ...], tuple
     out: set[str] = set()
     ends: set[str] = set()
     previous: tuple[_Found, date] | None = None
+    last: _Found | None = None  # the date before, counted or not
     guards: dict[str, bool] = {}  # window around a date -> whether it holds a guard word
+    history = date.fromordinal(max(reference.toordinal() - PAST_TENSE_DAYS, 1))
     for found in _scan(folded):
+        prior, last = last, found
         kept = _reason(folded, found, previous)
         if kept is None or (kept != "range" and _undone(folded, found, guards)):
             continue
+        if (
+            kept != "range"
+            and prior is not None
+            and found.start - prior.end <= 12
+            and _ends_range(folded, prior, found, previous)
+        ):
+            continue  # "On May 15 through May 18 at the Aria…": its start did not count
         start = previous[1] if kept == "range" and previous else None
         resolved = _resolve(found, reference, start, lambda f=found: _past_tense(folded, f))
         if resolved is None:
             continue
+        if kept != "range" and resolved < history and _past_tense(folded, found):
+            continue  # "which came into force on 12 June 2023" told in 2024: history
         if kept == "range":
-            ends.add(resolved.isoformat())
-            continue
+            if previous is None or not _moved(folded, previous[0]):
+                ends.add(resolved.isoformat())
+                continue
+            out.discard(previous[1].isoformat())  # "moved from March 1 to April 1": the new one
         out.add(resolved.isoformat())
         previous = (found, resolved)
     return tuple(sorted(out)), tuple(sorted(ends - out))
+
+
+def _moved(folded: str, start: _Found) -> bool:
+    """Whether the range that ``start`` opens moves a date: "extended the deadline from…"."""
+    line_start = max(folded.rfind("\n", 0, start.start) + 1, start.start - 80)
+    return _MOVED_FROM.search(folded[line_start : start.start]) is not None
+
+
+def _ends_range(
+    folded: str, prior: _Found, f: _Found, previous: tuple[_Found, date] | None
+) -> bool:
+    """Whether ``f`` ends a range whose start (``prior``, the date just before) did not count:
+    the end of a range is no effective date, and a range of a past event is no rule at all.
+    """
+    if previous is not None and previous[0] is prior:
+        return False
+    return _RANGE.match(folded[prior.end : f.start]) is not None
 
 
 def _scan(folded: str) -> list[_Found]:
@@ -278,7 +358,7 @@ def _scan(folded: str) -> list[_Found]:
     }
     if not digits and not bare:
         return found
-    names = [m.start() for m in _NAME.finditer(folded)]
+    names = _name_starts(folded)
     numbers: dict[str, list[tuple[int, int]]] = {}  # by the character after them
     for m in _NUMBER.finditer(folded):
         numbers.setdefault(m[1], []).append(m.span())
@@ -308,6 +388,22 @@ def _scan(folded: str) -> list[_Found]:
         if not kept or f.start >= kept[-1].end:
             kept.append(f)
     return kept
+
+
+def _name_starts(folded: str) -> list[int]:
+    """Where a word that may be a month name starts ("mar" of "march", not of "market"'s
+    "ket"), in order: every form led by a name wants no letter before it. ``str.find`` of each
+    name is several times faster than a regular expression of them all on a long page.
+    """
+    found = []
+    for name in _EN_MONTHS:
+        at = folded.find(name)
+        while at >= 0:
+            if at == 0 or folded[at - 1] not in _LETTERS:
+                found.append(at)
+            at = folded.find(name, at + 3)
+    found.sort()
+    return found
 
 
 def _has_any(text: str, words: tuple[str, ...]) -> bool:
@@ -352,22 +448,39 @@ def _month(m: re.Match[str]) -> int | None:
 
 
 def _undone(folded: str, f: _Found, guards: dict[str, bool]) -> bool:
-    """Whether an example or an event undoes what a date's wording says: "例如8月1日至14日",
-    "We will host a live webinar on April 17" (checked only for dates that count: most dates of
-    a long page do not). ``guards`` caches, per window of text around a date, whether it holds
-    such a word at all (see ``_GUARD_WORDS``): a page repeats its lines.
+    """Whether an example, an event or a later date undoes what a date's wording says:
+    "例如8月1日至14日", "We will host a live webinar on April 17", "originally due March 1"
+    (checked only for dates that count: most dates of a long page do not). ``guards`` caches,
+    per window of text around a date, whether it holds an example or event word at all (see
+    ``_GUARD_WORDS``): a page repeats its lines.
     """
     line_start = max(folded.rfind("\n", 0, f.start) + 1, f.start - 80)
+    near = max(line_start, f.start - 48)
+    if _SUPERSEDED_CUE.search(folded, near, f.start) and _SUPERSEDED.search(folded, near, f.start):
+        return True  # "originally due March 1", "原定于3月1日": a date replaced by another
     window = folded[line_start : f.end + 200]
     guarded = guards.get(window)
     if guarded is None:
         guarded = guards[window] = any(word in window for word in _GUARD_WORDS)
     if not guarded:
         return False
-    sentence = _SENTENCE_END.split(folded[line_start : f.start])[-1]
-    if _EXAMPLE.search(sentence[-20:]) or _EVENT.search(sentence):
+    left = folded[line_start : f.start]
+    sentence = _SENTENCE_END.split(left)[-1]
+    if _EVENT.search(sentence) or _example(left):
         return True
     return _EVENT.search(_rest(folded, f)) is not None
+
+
+def _example(left: str) -> bool:
+    """Whether the text before a date, in its sentence, makes it an example: an example word
+    right before it ("例如8月1日至14日") or earlier with a supposition ("For example, if your item
+    sold on March 3, you must ship by March 5"). A real rule cited as an example ("例如，亚马逊将
+    于8月1日起…") keeps its date.
+    """
+    found = _last_match(_EXAMPLE, left)
+    if found is None or _SENTENCE_END.search(left, found.end()):
+        return False
+    return len(left) - found.end() <= 20 or _SUPPOSE.search(left, found.end()) is not None
 
 
 def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str | None:
@@ -380,6 +493,8 @@ def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str
     after = after[_SKIP_AFTER.match(after).end() :]  # type: ignore[union-attr]
     if previous is not None and _RANGE.match(folded[previous[0].end : f.start]):
         return "range"
+    if f.form == "cjk" and _NOT_AFTER.match(after):
+        return None  # "自2019年10月1日以来…" (since then), "由3月1日推迟至4月1日" (the old date)
     if f.form == "month":
         ok = _PRE_START.search(left) or _POST_START.match(after)
         return "pre" if ok else None
@@ -410,7 +525,7 @@ def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str
         before = sentence[: on.start()]
         if not before.strip():
             return None if _PAST.search(rest) else "item"
-        return "on" if _last(_EFFECT, before) > _last(_PAST, before) else None
+        return "on" if _last_effect(before) > _last(_PAST, before) else None
     if _COPULA.search(sentence):  # "the deadline to migrate … is April 30"
         wide = folded[max(folded.rfind("\n", 0, f.start) + 1, f.start - 200) : f.start]
         if _DEADLINE_NOUN.search(_SENTENCE_END.split(wide)[-1]):
@@ -443,6 +558,25 @@ def _rest(folded: str, f: _Found) -> str:
     return _SENTENCE_END.split(folded[f.end : f.end + 200])[0]
 
 
+def _last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text``."""
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007
+        pass
+    return found
+
+
+def _last_effect(text: str) -> int:
+    """Where the last word of effect in ``text`` starts (-1: none): not a noun ("the change")
+    nor what would have been ("would have started").
+    """
+    for m in reversed(list(_EFFECT.finditer(text))):
+        left = text[max(m.start() - 11, 0) : m.start()]
+        if not left.endswith(_UNREAL) and not (m["noun"] and left.endswith(_DETERMINERS)):
+            return m.start()
+    return -1
+
+
 def _last(pattern: re.Pattern[str], text: str) -> int:
     """Where the last match of ``pattern`` in ``text`` starts (-1: none)."""
     found = -1
@@ -451,11 +585,16 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
     return found
 
 
-def _past_tense(folded: str, f: _Found) -> bool:
-    """Whether the sentence around a date tells of the past ("layoffs began on January 26")."""
+def _past_tense(folded: str, f: _Found) -> int:
+    """Whether the sentence around a date tells of a past event ("layoffs began on January
+    26": ``PAST_EVENT``), only reports in the past tense ("Amazon announced that…":
+    ``REPORTED``) or neither (``NOT_PAST``).
+    """
     line_start = max(folded.rfind("\n", 0, f.start) + 1, f.start - 80)
     sentence = _SENTENCE_END.split(folded[line_start : f.start])[-1] + _rest(folded, f)
-    return _PAST_TENSE.search(sentence) is not None
+    if _PAST_EVENT.search(sentence):
+        return PAST_EVENT
+    return REPORTED if _REPORTED.search(sentence) else NOT_PAST
 
 
 def _tail(left: str) -> int:
@@ -465,7 +604,7 @@ def _tail(left: str) -> int:
 
 
 def _resolve(
-    f: _Found, reference: date, start: date | None, past_tense: Callable[[], bool]
+    f: _Found, reference: date, start: date | None, past_tense: Callable[[], int]
 ) -> date | None:
     """The date of a match: its own year, the start of its range's, or one placed by the
     reference date and the tense of its sentence (see the module's docstring).
@@ -480,7 +619,9 @@ def _resolve(
                 back = (reference - date(year, f.month, f.day)).days
             except ValueError:
                 back = 0  # February 29 of a year without one: dropped below
-            if back > PAST_DAYS and (back > PAST_TENSE_DAYS or not past_tense()):
+            # months back: next year's, unless told in the past tense (up to PAST_TENSE_DAYS
+            # back) or as a past event (any distance: a past event is never pushed ahead)
+            if back > PAST_DAYS and past_tense() < (PAST_EVENT if back > PAST_TENSE_DAYS else 1):
                 year += 1
     try:
         return date(year, f.month, f.day)
