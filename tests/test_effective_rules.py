@@ -17,6 +17,7 @@ from policyradar.tagging import effective as eff
 from policyradar.tagging import effective_dates
 from policyradar.tagging.effective import folded_periods
 from policyradar.tagging.text import fold
+from policyradar.text.triggers import finditer_at
 
 
 def _check(text: str, published: date, expected: tuple[str, ...]) -> None:
@@ -252,5 +253,5 @@ def test_month_names_found_by_find_give_the_same_dates_as_a_full_search() -> Non
         assert starts == sorted(starts)
         for form, pattern, _, follows in eff._FORMS:
             if follows is None:  # the forms led by a month name
-                fast = [m.span() for m in eff._finditer(pattern, folded, starts)]
+                fast = [m.span() for m in finditer_at(pattern, folded, starts)]
                 assert fast == [m.span() for m in pattern.finditer(folded)], (form, folded)

@@ -44,9 +44,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from policyradar.tagging.text import fold
+from policyradar.text.triggers import finditer_at
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -374,7 +375,7 @@ def _scan(folded: str) -> list[_Found]:
             if follows not in spans:
                 spans[follows] = _starts(numbers, follows)
             starts = spans[follows]
-        for m in _finditer(pattern, folded, starts):
+        for m in finditer_at(pattern, folded, starts):
             month = _month(m)
             year = m.groupdict().get("y")
             day = int(m["d"]) if "d" in m.groupdict() and m["d"] else 1
@@ -427,15 +428,6 @@ def _starts(numbers: dict[str, list[tuple[int, int]]], follows: str) -> list[int
     if "月" not in follows:
         return [start for start, _ in spans]
     return [p for start, end in spans for p in range(max(start, end - 4), end)]
-
-
-def _finditer(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (ascending)."""
-    done = 0
-    for start in starts:
-        if start >= done and (m := pattern.match(text, start)):
-            yield m
-            done = m.end()
 
 
 def _month(m: re.Match[str]) -> int | None:

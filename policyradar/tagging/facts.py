@@ -23,6 +23,7 @@ from policyradar.records import (
     PERCENT,
     Fact,
 )
+from policyradar.text.triggers import finditer_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -183,8 +184,8 @@ def values(line: str) -> list[Value]:
         for kind, pattern, words, opens_with_digit in _PATTERNS:
             if words is not None and not words.search(folded):
                 continue
-            if opens_with_digit:
-                matches: Iterable[re.Match[str]] = _at(pattern, line, digits, hi)
+            if opens_with_digit:  # tried only where the stretch has a digit
+                matches = finditer_at(pattern, line, digits, hi)
             else:
                 matches = pattern.finditer(line, lo, hi)
             for m in matches:
@@ -199,19 +200,6 @@ def values(line: str) -> list[Value]:
         elif _PRIORITY[v.kind] < _PRIORITY[kept[-1].kind] and v.start == kept[-1].start:
             kept[-1] = v
     return kept
-
-
-def _at(pattern: re.Pattern[str], line: str, starts: list[int], end: int) -> list[re.Match[str]]:
-    """``pattern.finditer(line, starts[0], end)`` when every match opens at one of ``starts``
-    (ascending): a pattern that opens with a lookbehind is otherwise tried at every character.
-    """
-    found: list[re.Match[str]] = []
-    done = 0
-    for start in starts:
-        if start >= done and (m := pattern.match(line, start, end)):
-            found.append(m)
-            done = m.end()
-    return found
 
 
 def _windows(line: str) -> list[tuple[int, int]]:

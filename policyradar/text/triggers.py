@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 MAX_LITERALS = 64  # cap on the strings tracked per node
 MAX_SUBSETS = 1024  # compiled partial alternations kept per pattern list
@@ -129,6 +129,20 @@ class TriggeredAlternation:
             if len(self._regexes) < MAX_SUBSETS:
                 self._regexes[mask] = regex
             return regex
+
+
+def finditer_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], end: int | None = None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, end)`` when every match opens at one of ``starts``
+    (ascending, from ``pos`` on): a pattern that opens with a lookbehind or an optional group is
+    otherwise tried at every character of a long text.
+    """
+    done = 0
+    for start in starts:
+        if start >= done and (m := pattern.match(text, start, len(text) if end is None else end)):
+            yield m
+            done = m.end()
 
 
 def alternation(patterns: Iterable[str]) -> str:
