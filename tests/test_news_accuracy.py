@@ -260,9 +260,15 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
     print("\n".join(lines))
 
 
-# The tuning part's targets not reached by general rules (promo cue families weighed against
-# rule and news evidence): measured 2026-12, promo recall 38/52 (73.1 %). The others are asserted.
-_TUNING_UNMET = {"promo_recall": "measured 38/52 (73.1 %) with the promo cue families"}
+# The tuning part's targets not reached: the third batch (pages3_*.toml, 168 items) joined it
+# before any tuning on it, so its 107 tuning items are still fresh material. Measured 2026-12-06
+# on all 381 tuning items: category 319/381, promo recall 42/68, dates 356/381; the first two
+# batches' tuning items alone stay at 248/274, 38/52 and 266/274. The others are asserted.
+_TUNING_UNMET = {
+    "category": "319/381 (83.7 %): the third batch's 107 tuning items, not tuned on yet, 66.4 %",
+    "promo_recall": "42/68 (61.8 %); the promo cue families reach 73.1 % on the first two batches",
+    "dates": "356/381 (93.4 %): the third batch's tuning items, not tuned on yet, 84.1 %",
+}
 
 
 @pytest.mark.parametrize(
@@ -290,7 +296,9 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # targets the classifier does not reach there stay expected failures, each on its own, so a
 # target that is met is asserted for real and one that regresses shows. Measured after the
 # general promo / news / consumer rules (2026-12): category 147/194, news high 4/55, rules high
-# or medium 81/87, promo recall 10/23, dates 176/194.
+# or medium 81/87, promo recall 10/23, dates 176/194; with the third batch's 61 held-back items
+# (2026-12-06, never tuned on): category 194/255, news high 4/70, rules high or medium 104/111,
+# promo recall 18/39, rules as promo 1/111, dates 231/255.
 _UNMET = ("category", "news_high", "rule_high_medium", "promo_recall", "dates")
 
 
