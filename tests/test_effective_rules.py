@@ -210,6 +210,17 @@ def test_since_a_date_is_no_effective_date() -> None:
     _check(text, date(2023, 7, 4), ("2023-10-01",))
 
 
+# -- A start word, then the clock the date is read on ------------------------------------------
+
+
+def test_a_start_word_reads_through_the_time_zone_named_after_it() -> None:
+    # n3-zh-ecfanr-aliexpress-cainiao-routes-price-change-jan17
+    text = "自美西时间2023年01月17日0点,卖家创建的线上发货物流订单,将按照最新报价结算运费"
+    _check(text, date(2023, 1, 13), ("2023-01-17",))
+    _check("从北京时间3月1日开始执行新的费率", date(2023, 2, 20), ("2023-03-01",))
+    _check("北京时间3月1日,亚马逊宣布", date(2023, 3, 2), ())  # a clock alone starts nothing
+
+
 # -- Tense and year inference -------------------------------------------------------------------
 
 

@@ -135,10 +135,16 @@ _PRE_CJK = (
     r"自|从|截至|截止(?:到|至|日期为?|时间为?)?|最晚|最迟|不晚于|将于|将在|定于|拟于|预计于|计划于"
     r"|(?:延长|延期|推迟|延后|顺延|延)(?:至|到)"
 )
-_PRE = re.compile(rf"(?:(?<![a-zäöü])(?:{_PRE_EN})|{_PRE_CJK})\s*(?:the\s+)?(?:{_WEEKDAY})?$")
+# the clock a CJK date is read on: "自美西时间2023年01月17日0点", "从北京时间…"
+_ZONE_CJK = r"(?:北京|美西|美东|美国|太平洋|当地|欧洲中部|日本|英国)(?:标准)?时间"
+_PRE = re.compile(
+    rf"(?:(?<![a-zäöü])(?:{_PRE_EN})|(?:{_PRE_CJK})(?:{_ZONE_CJK})?)\s*(?:the\s+)?(?:{_WEEKDAY})?$"
+)
 # Every character a _PRE match can hold: it starts after the last other character.
 _NOT_PRE = re.compile(
-    "[^a-zäöü:,\\-\\s" + "".join(sorted({c for c in _PRE_CJK if not c.isascii()})) + "]"
+    "[^a-zäöü:,\\-\\s"
+    + "".join(sorted({c for c in _PRE_CJK + _ZONE_CJK if not c.isascii() and c.isalpha()}))
+    + "]"
 )
 _PRE_START = re.compile(
     r"(?:(?<![a-z])(?:effective|starting(?:\s+in)?|beginning(?:\s+in)?|from|as\s+of|ab)"
