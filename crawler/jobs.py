@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from policyradar.search.index import change_index_texts
+from policyradar.records import NewPage
+from policyradar.search.index import change_index_texts, index_text
 from policyradar.tagging.apply import load_classifier, read_change
 from policyradar.tagging.facts import document_facts
 from policyradar.text.pagetext import page_text
@@ -17,17 +18,16 @@ from policyradar.text.pagetext import page_text
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from policyradar.records import Fact
     from policyradar.tagging import ChangeText, Tags
     from policyradar.tagging.apply import Reading
     from policyradar.text.diffing import Diff
     from policyradar.text.pagetext import Page, PageText
 
 
-def page_text_job(page: Page, new: bool) -> tuple[PageText, tuple[Fact, ...] | None]:
-    """`page_text`, and for a page ``new`` to the store its key facts too (`document_facts`,
-    which need no classifier): read here, beside extraction, because the crawl process (which
-    classifies) is the busier one.
+def page_text_job(page: Page, new: bool) -> tuple[PageText, NewPage | None]:
+    """`page_text`, and for a page ``new`` to the store what needs no classifier of the rest:
+    its key facts (`document_facts`) and search-index text, read here, beside extraction,
+    because the crawl process (which classifies) is the busier one.
     """
     result = page_text(page)
     if not new or result.anomaly:
@@ -35,7 +35,10 @@ def page_text_job(page: Page, new: bool) -> tuple[PageText, tuple[Fact, ...] | N
     started = time.perf_counter()
     facts = tuple(document_facts(result.text))
     result.seconds["facts"] = time.perf_counter() - started
-    return result, facts
+    started = time.perf_counter()
+    indexed = index_text(result.text)
+    result.seconds["index"] = time.perf_counter() - started
+    return result, NewPage(facts, indexed)
 
 
 def analyse_change(home: Path, text: ChangeText) -> tuple[Tags, tuple[str, str, str]]:
@@ -52,16 +55,20 @@ def read_change_job(
     diff: Diff | None = None,
     full_text: str = "",
     marketplace: str = "",
-    facts: tuple[Fact, ...] | None = None,
+    new_page: NewPage | None = None,
 ) -> tuple[Reading, tuple[str, str, str]]:
-    """As `analyse_change`, and the change read further (`read_change`): its facts (unless
-    read already, as `page_text_job` reads a new page's), summary, and the effective dates of
-    its section in ``full_text`` (the new version).
+    """As `analyse_change`, and the change read further (`read_change`): its facts, summary,
+    and the effective dates of its section in ``full_text`` (the new version). ``new_page``:
+    a new document's facts and index text, read already by `page_text_job`.
     """
     from policyradar.tagging.glossary import Glossary
 
     classifier = load_classifier(home)
-    tags, indexed = analyse_change(home, text)
+    if new_page is None:
+        tags, indexed = analyse_change(home, text)
+    else:
+        tags = classifier.classify(text)
+        indexed = (index_text(text.title), new_page.index_text, index_text(text.removed))
     reading = read_change(
         classifier,
         tags,
@@ -70,6 +77,6 @@ def read_change_job(
         full_text=full_text,
         marketplace=marketplace,
         glossary=Glossary.load(home),
-        facts=facts,
+        facts=None if new_page is None else new_page.facts,
     )
     return reading, indexed

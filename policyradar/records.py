@@ -93,7 +93,7 @@ class Snapshot:
     fingerprint: str | None = None
     previous: DocumentState | None = None  # ShortcutPipeline: what storage holds of ``url``
     length: int = 0  # TextPipeline: characters of meaningful text (the next shrink check)
-    new_facts: tuple[Fact, ...] | None = None  # TextPipeline: a page new to the store, its facts
+    new_page: NewPage | None = None  # TextPipeline: a page new to the store, read beside its text
     extract_seconds: dict[str, float] = field(default_factory=dict)  # TextPipeline: per step
     diff: Diff | None = None  # VersionPipeline: the text diffed against the stored version
     tags: dict[str, Any] | None = None  # TagPipeline: the classification's storage fields
@@ -267,6 +267,16 @@ def percent_change(change: float) -> str:
     if tenths < 100 and tenths % 10:
         return f"{sign}{tenths // 10}.{tenths % 10}%"
     return f"{sign}{math.floor(pct + 0.5)}%"
+
+
+@dataclass(frozen=True, slots=True)
+class NewPage:
+    """What the extraction worker reads of a page new to the store, beside its text: its key
+    facts and its search-index text (the whole text is the change's added text).
+    """
+
+    facts: tuple[Fact, ...]
+    index_text: str
 
 
 @dataclass(slots=True, kw_only=True)

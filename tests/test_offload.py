@@ -104,11 +104,13 @@ def test_a_worker_imports_what_its_jobs_need_and_not_the_crawl(tmp_path: Path) -
     assert got["worker"] == []
 
 
-def test_a_new_page_brings_its_key_facts_back_from_extraction() -> None:
+def test_a_new_page_brings_its_key_facts_and_index_text_back_from_extraction() -> None:
     """`page_text_job` reads a page new to the store as far as it can without a classifier: its
-    facts are the ones `document_facts` finds in its text; a known page or an anomaly has none.
+    facts are the ones `document_facts` finds in its text and its index text is `index_text` of
+    it; a known page or an anomaly has neither.
     """
     from policyradar.crawler.jobs import page_text_job
+    from policyradar.search.index import index_text
     from policyradar.tagging.facts import document_facts
     from policyradar.text.pagetext import Page
 
@@ -119,9 +121,12 @@ def test_a_new_page_brings_its_key_facts_back_from_extraction() -> None:
         title="FBA",
         url="http://a.test/1",
     )
-    result, facts = page_text_job(page, True)
-    assert facts == tuple(document_facts(result.text))
-    assert [(f.old, f.new) for f in facts] == [("$3.02", "$3.15")]
+    result, new_page = page_text_job(page, True)
+    assert new_page is not None
+    assert new_page.facts == tuple(document_facts(result.text))
+    assert [(f.old, f.new) for f in new_page.facts] == [("$3.02", "$3.15")]
+    assert new_page.index_text == index_text(result.text)
+    assert "配送" in new_page.index_text.split()
     assert page_text_job(page, False)[1] is None
     shell = Page(
         html="<html><body><p>登录</p><p>手机号</p><p>密码</p><p>忘记密码</p></body></html>",
@@ -129,6 +134,6 @@ def test_a_new_page_brings_its_key_facts_back_from_extraction() -> None:
         title="登录",
         url="http://a.test/2",
     )
-    shell_result, shell_facts = page_text_job(shell, True)
+    shell_result, shell_page = page_text_job(shell, True)
     assert shell_result.anomaly == "login wall"
-    assert shell_facts is None
+    assert shell_page is None

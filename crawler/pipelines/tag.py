@@ -83,7 +83,7 @@ class TagPipeline(_Tagging):
             )
             changed = item.disposition == Disposition.CHANGED
             # read beside extraction when the whole page is the change (see `page_text_job`)
-            facts = item.new_facts if not changed and diff.added == item.text else None
+            new_page = item.new_page if not changed and diff.added == item.text else None
             reading, item.index_texts = await offload.run(
                 self.workers,
                 read_change_job,
@@ -92,7 +92,7 @@ class TagPipeline(_Tagging):
                 diff if changed else None,  # a new document's facts come from its text
                 item.text if changed else "",
                 self.marketplaces.get(item.source_id, ""),
-                facts,
+                new_page,
             )
             clusters = self.clusters if item.source_id in self.clustered else None
             item.tags = tag_fields(reading, clusters, text, item.source_id)

@@ -52,7 +52,7 @@ class TextPipeline:
             previous_length=previous.length if current else None,
         )
         item.html = ""  # the raw page is not kept past this point
-        result, item.new_facts = await offload.run(self.workers, page_text_job, page, not current)
+        result, item.new_page = await offload.run(self.workers, page_text_job, page, not current)
         item.text, item.title, item.fingerprint = result.text, result.title, result.fingerprint
         item.length, item.extract_seconds = result.length, result.seconds
         if result.anomaly:
