@@ -41,11 +41,13 @@ def page_text_job(page: Page, new: bool) -> tuple[PageText, NewPage | None]:
     return result, NewPage(facts, indexed)
 
 
-def analyse_change(home: Path, text: ChangeText) -> tuple[Tags, tuple[str, str, str]]:
+def analyse_change(
+    home: Path, text: ChangeText, added_indexed: str | None = None
+) -> tuple[Tags, tuple[str, str, str]]:
     """``text`` classified by the home's classifier, and its search-index texts (see
     `Storage.save_version`): one round trip to a worker for both.
     """
-    indexed = change_index_texts(text.title, text.added, text.removed)
+    indexed = change_index_texts(text.title, text.added, text.removed, added_indexed)
     return load_classifier(home).classify(text), indexed
 
 
@@ -64,11 +66,7 @@ def read_change_job(
     from policyradar.tagging.glossary import Glossary
 
     classifier = load_classifier(home)
-    if new_page is None:
-        tags, indexed = analyse_change(home, text)
-    else:
-        tags = classifier.classify(text)
-        indexed = (index_text(text.title), new_page.index_text, index_text(text.removed))
+    tags, indexed = analyse_change(home, text, None if new_page is None else new_page.index_text)
     reading = read_change(
         classifier,
         tags,

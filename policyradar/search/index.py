@@ -45,8 +45,13 @@ def index_text(text: str) -> str:
     return " ".join(out)
 
 
-def change_index_texts(title: str, added: str, removed: str) -> tuple[str, str, str]:
+def change_index_texts(
+    title: str, added: str, removed: str, added_indexed: str | None = None
+) -> tuple[str, str, str]:
     """`index_text` of a change's title, added and removed text: the costly part of indexing
     a change, pure, so a worker process can do it (see `policyradar.crawler.offload`).
+    ``added_indexed``: `index_text` of ``added`` when cut already.
     """
-    return index_text(title), index_text(added), index_text(removed)
+    if added_indexed is None:
+        added_indexed = index_text(added)
+    return index_text(title), added_indexed, index_text(removed)

@@ -142,9 +142,7 @@ _PRE = re.compile(
 )
 # Every character a _PRE match can hold: it starts after the last other character.
 _NOT_PRE = re.compile(
-    "[^a-zäöü:,\\-\\s"
-    + "".join(sorted({c for c in _PRE_CJK + _ZONE_CJK if not c.isascii() and c.isalpha()}))
-    + "]"
+    "[^a-zäöü:,\\-\\s" + "".join(sorted({c for c in _PRE_CJK + _ZONE_CJK if not c.isascii()})) + "]"
 )
 _PRE_START = re.compile(
     r"(?:(?<![a-z])(?:effective|starting(?:\s+in)?|beginning(?:\s+in)?|from|as\s+of|ab)"
