@@ -80,6 +80,19 @@ def test_meaningful_keeps_letters_digits_and_currency() -> None:
     assert meaningful("Fee: $3.22 → ¥25 (含税)") == "Fee$322¥25含税"
 
 
+def test_meaningful_of_normalised_text_skips_nfkc_and_gives_the_same_core() -> None:
+    """Real pages (tests/corpus/pages) and real news (tests/corpus/news), zh, en, de, ja."""
+    corpus = Path(__file__).parent / "corpus"
+    texts = [main_text(p.read_text(encoding="utf-8")) for p in corpus.glob("pages/*/page.html")]
+    for path in corpus.glob("news/*.toml"):
+        items = tomllib.loads(path.read_text(encoding="utf-8"))["item"]
+        texts += [f"{item['title']}\n{item['text']}" for item in items]
+    texts.append("Ｆｅｅ：（含税）ｅ\u0301 ﬁ ① ㎏ 帳戶")
+    assert len(texts) > 600
+    for text in map(normalise, texts):
+        assert meaningful(text, normalised=True) == meaningful(text)
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

@@ -141,7 +141,18 @@ def test_the_file_uses_wal_and_records_its_migrations(tmp_path: Path) -> None:
         "0010_search_rows_only",
         "0011_facts_and_summaries",
         "0012_marketplaces_dates_reminders",
+        "0013_change_dates_by_change",
     ]
+
+
+def test_rewriting_a_changes_dates_reads_only_its_own_rows(tmp_path: Path) -> None:
+    """The classification trigger's delete goes by index, not over every change's dates."""
+    Storage(tmp_path / "db.sqlite").close()
+    con = sqlite3.connect(tmp_path / "db.sqlite")
+    plan = con.execute(
+        "EXPLAIN QUERY PLAN DELETE FROM change_dates WHERE change_id = ?", (1,)
+    ).fetchall()
+    assert "USING COVERING INDEX change_dates_change" in " ".join(row[-1] for row in plan)
 
 
 def test_changes_filter_by_source_and_since(storage: Storage) -> None:

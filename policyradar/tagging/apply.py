@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 from policyradar.records import ChangeKind, from_iso, utcnow
@@ -109,12 +110,8 @@ class ClusterIndex:
 
         self.refresh(now)
         # a value shared by very many stories is boilerplate, not evidence of the same story
-        shared = Counter(
-            cid
-            for value in sig
-            if len(posting := self.postings.get(value, ())) <= MAX_POSTING
-            for cid in posting
-        )
+        postings = (self.postings.get(value, ()) for value in sig)
+        shared = Counter(chain.from_iterable(p for p in postings if len(p) <= MAX_POSTING))
         candidates = []
         for cid, count in shared.most_common(MAX_CANDIDATES):
             source, cluster, other, detected = self.entries[cid]

@@ -64,12 +64,7 @@ class MarketplaceTable:
 
     def __init__(self, places: Iterable[Place]) -> None:
         self.places = {p.code: p for p in places}
-        self._patterns = {
-            code: tuple(
-                _compile(make(p)) for make in (_strong_patterns, _weak_patterns, _money_patterns)
-            )
-            for code, p in self.places.items()
-        }
+        self._compiled: dict[str, tuple[re.Pattern[str], ...]] = {}  # filled as names are met
         self._anchors = _anchors(self.places.values())
 
     @classmethod
@@ -151,12 +146,23 @@ class MarketplaceTable:
             offset = max(0, start - WINDOW)
             window = text[offset : stop + WINDOW]
             here, there = start - offset, stop - offset
-            for tier, pattern in zip(tiers, self._patterns[code], strict=True):
+            for tier, pattern in zip(tiers, self._patterns(code), strict=True):
                 if code not in tier and any(
                     m.start() <= here and m.end() >= there for m in pattern.finditer(window)
                 ):
                     tier[code] = None
         return Signs(strong=tuple(tiers[0]), weak=tuple(tiers[1]), money=tuple(tiers[2]))
+
+    def _patterns(self, code: str) -> tuple[re.Pattern[str], ...]:
+        """A place's strong, weak and money patterns, compiled the first time a text names it
+        (compiling every place's took longer than a crawl's first change).
+        """
+        compiled = self._compiled.get(code)
+        if compiled is None:
+            place = self.places[code]
+            makers = (_strong_patterns, _weak_patterns, _money_patterns)
+            compiled = self._compiled[code] = tuple(_compile(make(place)) for make in makers)
+        return compiled
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, stop, code)`` of each name in ``text``, none inside a longer one."""
@@ -309,8 +315,10 @@ def _simplified(text: str) -> str:
     """``text`` with Traditional Chinese as Simplified (歐洲站 → 欧洲站), all else as it is."""
     if not _is_cjk(text):
         return text
-    from policyradar.tagging.text import fold
+    from policyradar.tagging.text import fold, to_simplified
 
+    if to_simplified(text) == text:  # Simplified already: most Chinese text
+        return text
     folded = fold(text)
     if len(folded) != len(text):
         return text

@@ -213,6 +213,7 @@ def _trafilatura_text(root: HtmlElement, url: str | None) -> str:
             include_images=False,
             include_links=False,
             favor_precision=True,
+            fast=True,  # no fallback extractors: same text on every page of tests/corpus/pages
             deduplicate=False,
             with_metadata=False,
         )

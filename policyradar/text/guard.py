@@ -108,7 +108,8 @@ def detect_anomaly(
 def unlike_previous(
     text: str, previous: str, *, title: str = "", rules: GuardRules | None = None
 ) -> str | None:
-    """Return a reason when ``text`` is an error shell standing in for the stored ``previous``.
+    """Return a reason when ``text`` is an error shell standing in for the stored ``previous``
+    (both normalised texts, see `policyradar.text.normalise`).
 
     All of: error wording that ``previous`` never had, less than [unlike] ``kept`` of its
     5-grams, shorter than ``length`` times it, and error wording on ``wording`` of its own text.
@@ -116,7 +117,7 @@ def unlike_previous(
     keeps most of its text.
     """
     rules = rules or load_rules()
-    core, old = meaningful(text), meaningful(previous)
+    core, old = meaningful(text, normalised=True), meaningful(previous, normalised=True)
     if not core or len(core) >= rules.unlike_length * len(old):
         return None  # cheap first: most edits keep the page's length
     if _covered(rules.wording, text) < rules.unlike_wording * len(core):
@@ -181,8 +182,8 @@ def _marker_reason(rules: GuardRules, text: str, title: str, length: int) -> str
 
 def _is_template(rules: GuardRules, text: str, title: str, length: int) -> bool:
     """Whether what the page says, apart from boilerplate lines, is mostly error wording."""
-    body = _without_boilerplate(rules, text)
-    core = length if body is text else len(meaningful(body))
+    body, dropped = _without_boilerplate(rules, text)
+    core = max(0, length - len(meaningful(dropped))) if dropped else length
     if not core:  # only a cookie notice and a footer: the title tells what the page was
         title_core = len(meaningful(title))
         covered = _covered(rules.wording, title)
@@ -201,20 +202,23 @@ def _is_template(rules: GuardRules, text: str, title: str, length: int) -> bool:
     )
 
 
-def _without_boilerplate(rules: GuardRules, text: str) -> str:
-    """``text`` without its lines that hold a boilerplate marker (cookie, ©, Ray ID)."""
+def _without_boilerplate(rules: GuardRules, text: str) -> tuple[str, str]:
+    """``text`` without its lines that hold a boilerplate marker (cookie, ©, Ray ID), and those
+    lines (joined: what the page's meaningful length loses with them).
+    """
     if rules.boilerplate_cues.regex_for(text) is None:  # none of the markers' literals: no marker
-        return text
+        return text, ""
     found = [m.start() for m in rules.boilerplate.finditer(text)]
     if not found:
-        return text
+        return text, ""
     lines = text.split("\n")
     dropped, line, position = set(), 0, 0
     for start in found:
         line += text.count("\n", position, start)
         position = start
         dropped.add(line)
-    return "\n".join(t for i, t in enumerate(lines) if i not in dropped)
+    kept = "\n".join(t for i, t in enumerate(lines) if i not in dropped)
+    return kept, "\n".join(lines[i] for i in sorted(dropped))
 
 
 def _form_line(rules: GuardRules, text: str) -> bool:

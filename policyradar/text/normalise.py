@@ -84,13 +84,14 @@ def _strip_fragments(pattern: re.Pattern[str], line: str) -> str:
     return _SPACE_RE.sub(" ", cleaned).strip(_LEFTOVER)
 
 
-def meaningful(text: str) -> str:
+def meaningful(text: str, *, normalised: bool = False) -> str:
     """Return ``text`` without whitespace, punctuation or symbols (currency signs kept).
 
     Two texts that differ only in spacing, punctuation or full/half-width forms give the same
-    result.
+    result. ``normalised``: ``text`` comes from `normalise`, NFKC already but for the Chinese
+    punctuation it keeps (dropped here anyway), so the NFKC pass is skipped.
     """
-    return unicodedata.normalize("NFKC", text).translate(_MEANINGFUL)
+    return (text if normalised else unicodedata.normalize("NFKC", text)).translate(_MEANINGFUL)
 
 
 def fingerprint(text: str, *, core: str | None = None) -> str:

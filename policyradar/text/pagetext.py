@@ -62,7 +62,7 @@ def page_text(page: Page) -> PageText:
     text = normalise(text, page.ignore)
     title = " ".join(normalise(page.title).split())
     clock.lap("normalise")
-    core = meaningful(text)
+    core = meaningful(text, normalised=True)
     reason = detect_anomaly(
         text=text,
         title=title,
