@@ -269,11 +269,11 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 # contest's prize wording (chance to win, win up to) as a label; the fee of an advertising tool
 # (coupon fee, 优惠券费, ad fee) filed under advertising; buyer-seller messaging's other names
 # (卖家交流, 联系买家); a ban on the sale of goods as a restricted-products topic; the returns
-# window's variants; the coupon tools' names (满减券, 店铺券); a promo word's plural no second word.
-# The others are asserted.
+# window's variants; the coupon tools' names (满减券, 店铺券); a promo word's plural no second word;
+# a course named in the title. The others are asserted.
 _TUNING_UNMET = {
-    "category": "328/381 (86.1 %): the third batch's 107 tuning items 73.8 %",
-    "promo_recall": "46/68 (67.6 %): the third batch's 16 tuning promos 37.5 %",
+    "category": "329/381 (86.4 %): the third batch's 107 tuning items 73.8 %",
+    "promo_recall": "47/68 (69.1 %): the third batch's 16 tuning promos 37.5 %",
     "dates": "358/381 (94.0 %): the third batch's tuning items 85.0 %",
 }
 
