@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policyradar.config import ConfigError, read_toml
 from policyradar.resources import data_path
+from policyradar.tagging.glossary import name_key
 from policyradar.tagging.matching import TermMatcher, stem, term_key, variants
 from policyradar.tagging.text import fold
 
@@ -197,11 +198,15 @@ class CategorySet:
         seen: set[str] = set()
         for text, factor, where in ((title, s.title_weight, "title"), (body, 1.0, "body")):
             in_title = where == "title"
+            promo_words: set[str] = set()  # promo words of this text, one form each
             for key, n in matcher.count_longest(text).items():
                 first = key not in seen
                 seen.add(key)
                 for owner, weight, body_weight in matcher.payloads(key):
                     if owner == _PROMO:  # distinct words: a repeated one is no more evidence
+                        if (word := name_key(key)) in promo_words:
+                            continue  # "discounts" after "discount" is the same word
+                        promo_words.add(word)
                         promo[where] += weight if in_title else body_weight
                         if weight >= _STRONG:
                             marked += weight if in_title else body_weight
