@@ -27,6 +27,7 @@ _SPACE_RE = re.compile(r"\s+")
 _GRAM = 5  # characters per shingle when comparing a text with the stored version
 
 LOGIN_WALL = "login wall"
+_NEAR = 100  # characters around a boilerplate literal that its phrase lies in
 GARBLE_CHARS = 8_000  # of a text read for garbling: a wrong charset garbles all of it
 _GARBLE_PIECES = 4  # a whole page is read in this many pieces spread over it
 CAPTCHA = "captcha"
@@ -206,9 +207,11 @@ def _without_boilerplate(rules: GuardRules, text: str) -> tuple[str, str]:
     """``text`` without its lines that hold a boilerplate marker (cookie, ©, Ray ID), and those
     lines (joined: what the page's meaningful length loses with them).
     """
-    if rules.boilerplate_cues.regex_for(text) is None:  # none of the markers' literals: no marker
-        return text, ""
-    found = [m.start() for m in rules.boilerplate.finditer(text)]
+    ends = rules.boilerplate_cues.literal_ends(text)
+    if ends is None:
+        found = [m.start() for m in rules.boilerplate.finditer(text)]
+    else:  # only around the markers' literals: the pattern opens with a lookbehind
+        found = _matches_near(rules.boilerplate, text, ends)
     if not found:
         return text, ""
     lines = text.split("\n")
@@ -219,6 +222,21 @@ def _without_boilerplate(rules: GuardRules, text: str) -> tuple[str, str]:
         dropped.add(line)
     kept = "\n".join(t for i, t in enumerate(lines) if i not in dropped)
     return kept, "\n".join(lines[i] for i in sorted(dropped))
+
+
+def _matches_near(pattern: re.Pattern[str], text: str, ends: list[int]) -> list[int]:
+    """Starts of ``pattern``'s matches that hold a literal ending at one of ``ends``: each
+    searched for in `_NEAR` characters around its literal (a boilerplate marker is a short
+    phrase), not over the whole text.
+    """
+    found: list[int] = []
+    for end in ends:
+        m = pattern.search(text, max(0, end - _NEAR), end + _NEAR)
+        while m is not None and m.start() <= end:
+            if not found or m.start() > found[-1]:
+                found.append(m.start())
+            m = pattern.search(text, m.end(), end + _NEAR)
+    return found
 
 
 def _form_line(rules: GuardRules, text: str) -> bool:

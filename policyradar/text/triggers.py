@@ -130,6 +130,18 @@ class TriggeredAlternation:
                 self._regexes[mask] = regex
             return regex
 
+    def literal_ends(self, text: str) -> list[int] | None:
+        """Where in ``text`` a trigger literal ends (each match of a pattern holds one); None
+        when that cannot tell (a pattern without literals, one-character literals, or a text
+        whose folding changes its length).
+        """
+        if self.always or self.char_classes or self.automaton is None:
+            return None
+        folded = fold_line(text)
+        if len(folded) != len(text):
+            return None
+        return [end for end, _bits in self.automaton.iter(folded)]
+
 
 def finditer_at(
     pattern: re.Pattern[str], text: str, starts: Iterable[int], end: int | None = None
