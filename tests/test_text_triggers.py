@@ -245,6 +245,15 @@ def test_lines_get_the_alternation_of_the_patterns_they_can_match() -> None:
         assert (regex.subn("", line) if regex else (line, 0)) == expected
 
 
+def test_literal_ends_say_where_a_match_can_be_and_none_when_they_cannot() -> None:
+    phrases = TriggeredAlternation((r"(?<![a-z])(?:cookies?|all\s+rights\s+reserved|©)",))
+    text = "We use Cookies.\nbody text\n© 2024 ACME, all rights reserved"
+    ends = phrases.literal_ends(text)
+    assert ends == [12, 13, 26, 57]  # "cookie", "cookies", "©", "reserved" end there
+    assert [text[end] for end in ends] == ["e", "s", "©", "d"]
+    assert TriggeredAlternation((r"[0-9a-f]{32}",)).literal_ends(text) is None  # one-char class
+
+
 def test_a_group_reference_runs_the_whole_alternation() -> None:
     alternation = TriggeredAlternation((r"(ab)c", r"阅读", r"(\w)\1{2,}"))
     assert alternation.automaton is None
