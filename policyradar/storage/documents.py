@@ -129,36 +129,30 @@ class DocumentsMixin(RunsMixin):
             in_baseline = kind == ChangeKind.NEW and self._in_baseline(
                 run_id, snap.source_id, snap.url
             )
+            row = {
+                "document_id": doc_id,
+                "source_id": snap.source_id,
+                "run_id": run_id,
+                "kind": str(kind),
+                "detected_at": now,
+                "published_at": published,
+                "url": snap.url,
+                "title": snap.title,
+                "old_version_id": old_version,
+                "new_version_id": version_id,
+                "added": text if first else pack(diff.added),
+                "removed": pack(diff.removed),
+                # new: `added` says it
+                "diff": None if kind == ChangeKind.NEW else pack(diff_to_json(diff)),
+                "baseline": int(in_baseline),
+                # with the row, not after it: an update would rewrite the row and its dates
+                **(tag_values(tags) if tags else {}),
+            }
             cur = conn.execute(
-                "INSERT INTO changes (document_id, source_id, run_id, kind, detected_at,"
-                " published_at, url, title, old_version_id, new_version_id, added, removed, diff,"
-                " baseline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    doc_id,
-                    snap.source_id,
-                    run_id,
-                    str(kind),
-                    now,
-                    published,
-                    snap.url,
-                    snap.title,
-                    old_version,
-                    version_id,
-                    text if first else pack(diff.added),
-                    pack(diff.removed),
-                    None
-                    if kind == ChangeKind.NEW
-                    else pack(diff_to_json(diff)),  # new: `added` says it
-                    int(in_baseline),
-                ),
+                f"INSERT INTO changes ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
             )
             change_id = int(cur.lastrowid or 0)
-            if tags:
-                values = tag_values(tags)
-                conn.execute(
-                    f"UPDATE changes SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
-                    (*values.values(), change_id),
-                )
             _index_change(conn, change_id, indexed=indexed)
             self._count(
                 conn, run_id, snap.source_id, "new" if kind == ChangeKind.NEW else "changed"
