@@ -54,8 +54,18 @@ def start_slow_crawl(
         "fx-slow",
     ]
     return subprocess.Popen(
-        [sys.executable, *command], stdout=subprocess.DEVNULL, stderr=stderr, text=True
+        [sys.executable, *command],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+        # as from a terminal: a suite started in the background (`make test &`) runs with SIGINT
+        # ignored (POSIX, for a shell without job control), and so would the crawl
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("kill_after", KILL_POINTS, ids=lambda n: f"killed after {n} changes")
