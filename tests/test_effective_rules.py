@@ -83,6 +83,25 @@ def test_a_deadline_noun_then_a_copula_dates_a_deadline(
     _check(text, published, expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("需重点提醒的是,9 月 30 日为升级节点,逾期未完成者将面临商品强制下架风险。",
+         date(2025, 9, 10), ("2025-09-30",)),
+        ("7月31日为最后期限。", date(2026, 6, 20), ("2026-07-31",)),
+        ("September 30 is the deadline to move your listings.", date(2026, 9, 1),
+         ("2026-09-30",)),
+        # a node of a network, no deadline: 节点 ends no clause here
+        ("3月1日为物流节点城市的开仓日。", date(2026, 2, 1), ()),
+        ("9月30日为国庆节前最后一个工作日。", date(2026, 9, 1), ()),
+    ],
+)  # fmt: skip
+def test_a_date_then_a_copula_and_a_deadline_noun_dates_a_deadline(
+    text: str, published: date, expected: tuple[str, ...]
+) -> None:
+    _check(text, published, expected)
+
+
 # -- Verbs of ending and stopping date a change ---------------------------------------------------
 
 

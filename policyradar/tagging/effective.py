@@ -200,6 +200,12 @@ _AS_OF = re.compile(r"(?:(?<![a-z])as\s+of|截至)\s*(?:the\s+)?(?:" + _WEEKDAY 
 _DEADLINE_NOUN = re.compile(
     r"(?<![a-z])(?:deadline|due date|cut-?off)(?![a-z])|截止(?:日期|时间)|最[晚迟]|最后期限"
 )
+# "9月30日为升级节点", "September 30 is the deadline": a date, a copula, then a deadline noun
+_DEADLINE_AFTER = re.compile(
+    r"(?:is|will be)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:deadline|due date|cut-?off)(?![a-z])"
+    r"|(?:为|是|為)[^,，。；;\n]{0,6}?(?:截止(?:日期|时间|日)|最后期限|期限|节点|最后一天)"
+    r"(?=[,，。；;:：\s]|$)"
+)
 _COPULA = re.compile(
     r"(?<![a-z])(?:is|are|will be|remains|(?:was|has been) (?:extended|moved) to)\s*$"
     r"|(?:为|是|為)\s*$"
@@ -526,6 +532,8 @@ def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str
         wide = folded[max(folded.rfind("\n", 0, f.start) + 1, f.start - 200) : f.start]
         if _DEADLINE_NOUN.search(_SENTENCE_END.split(wide)[-1]):
             return "deadline"
+    if _DEADLINE_AFTER.match(after):
+        return "deadline"
     if not sentence.strip() and f.form == "cjk" and after[:1] in ("，", ",", "、"):
         # a dated item start: "2022年8月10日，我们将…", "8月29日，美国正式终止…"
         if _PAST.search(rest):
