@@ -304,3 +304,20 @@ def test_a_documents_changes_are_found_by_index_not_by_scanning_every_change(
         [1],
     ).fetchall()
     assert any("USING INDEX changes_document" in row[3] for row in plan), plan
+
+
+def test_a_source_whose_last_run_failed_is_in_health_after_a_good_one(storage: Storage) -> None:
+    """The demo's eBay source (a new page, then HTTP 503) once went missing from the sources
+    page: the health query's HAVING read run_sources' own ``errors`` column (one run's), not
+    the sum of the runs'.
+    """
+    first = storage.start_run(["gs"])
+    storage.save_version(first, snap("正文"), new_document_diff("正文"), ChangeKind.NEW, 2)
+    storage.finish_run(first)
+    second = storage.start_run(["gs"])
+    storage.ensure_run_source(second, "gs")
+    storage.record_event(second, "gs", "https://gs.amazon.cn/news", "error", "HTTP 503")
+    storage.finish_run(second)
+    (health,) = storage.source_health()
+    assert (health["source_id"], health["runs"], health["errors"]) == ("gs", 2, 1)
+    assert health["last_error"] == "HTTP 503 — https://gs.amazon.cn/news"

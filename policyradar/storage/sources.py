@@ -63,7 +63,11 @@ class SourcesMixin(StorageBase):
             " WHERE rs.outcome IS NOT NULL AND (SELECT COUNT(*) FROM run_sources z"
             "   WHERE z.source_id = rs.source_id AND z.run_id > rs.run_id"
             "   AND z.outcome IS NOT NULL) < ?"
-            " GROUP BY rs.source_id HAVING errors > 0 OR anomalous > 0 ORDER BY rs.source_id",
+            # HAVING by the sums themselves: there "errors" would name run_sources' own column
+            # (one row's value, whichever the group ends on), not the sum
+            " GROUP BY rs.source_id"
+            " HAVING SUM(rs.outcome = 'error') > 0 OR SUM(rs.anomalies > 0) > 0"
+            " ORDER BY rs.source_id",
             (runs,),
         )
         return [dict(r) for r in rows]
