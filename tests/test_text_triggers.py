@@ -199,7 +199,19 @@ def test_random_patterns_every_match_holds_one_of_the_literals() -> None:
             continue
         found += trigger_literals(pattern) is not None
         _every_match_holds_a_trigger(pattern, texts)
+        _every_match_holds_the_required_run(pattern, texts)
     assert found > 100  # the reader is not merely unsure
+
+
+def _every_match_holds_the_required_run(pattern: str, texts: list[str]) -> None:
+    literals = trigger_literals(pattern)
+    if not literals or max(map(len, literals)) > 1:
+        return
+    run = triggers.required_run(pattern, literals)
+    needed = re.compile(f"[{re.escape(''.join(sorted(literals)))}]{{{run}}}")
+    for text in texts:
+        for m in re.finditer(pattern, text):
+            assert needed.search(fold_line(m.group())), (pattern, text, m.group(), run)
 
 
 def test_case_twins_are_what_ignorecase_matches_to_ascii_letters() -> None:
@@ -233,11 +245,13 @@ def test_lines_get_the_alternation_of_the_patterns_they_can_match() -> None:
     patterns = (r"阅读\s*\d+", r"(?i:\d+\s+views?)", r"[0-9a-f]{32}", r"\d{4}-\d\d")
     alternation = TriggeredAlternation(patterns)
     assert alternation.regex_for("没有任何数字") is None
-    chosen = {line: alternation.regex_for(line) for line in ("阅读 x", "3 VİEWS", "2026-03")}
+    lines = ("阅读 x", "3 VİEWS", "2026-03", "token 0123456789abcdef0123456789ABCDEF")
+    chosen = {line: alternation.regex_for(line) for line in lines}
     assert {line: regex and regex.pattern for line, regex in chosen.items()} == {
         "阅读 x": rf"(?:{patterns[0]})",
-        "3 VİEWS": rf"(?:{patterns[1]})|(?:{patterns[2]})",  # "e": a hex digit
-        "2026-03": rf"(?:{patterns[2]})|(?:{patterns[3]})",
+        "3 VİEWS": rf"(?:{patterns[1]})",  # "e" is a hex digit, but not 32 in a row
+        "2026-03": rf"(?:{patterns[3]})",
+        "token 0123456789abcdef0123456789ABCDEF": rf"(?:{patterns[2]})",
     }
     for line in ("阅读 12 and 3 views", "2026-03-01 deadbeef" * 4, "x", "阅读12 VIEWS 0123"):
         expected = alternation.full.subn("", line)
@@ -252,6 +266,22 @@ def test_literal_ends_say_where_a_match_can_be_and_none_when_they_cannot() -> No
     assert ends == [12, 13, 26, 57]  # "cookie", "cookies", "©", "reserved" end there
     assert [text[end] for end in ends] == ["e", "s", "©", "d"]
     assert TriggeredAlternation((r"[0-9a-f]{32}",)).literal_ends(text) is None  # one-char class
+
+
+@pytest.mark.parametrize(
+    ("pattern", "run"),
+    [
+        (r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])", 32),
+        (r"x?[ab]{3}", 3),
+        (r"[ab]+", 1),
+        (r"(?:[ab]{3}|c)", 1),  # not at the top level: one branch may do without it
+    ],
+)
+def test_required_run_is_the_least_repeat_of_the_literal_class(pattern: str, run: int) -> None:
+    literals = trigger_literals(pattern)
+    assert literals is not None
+    assert max(map(len, literals)) == 1
+    assert triggers.required_run(pattern, literals) == run
 
 
 def test_a_group_reference_runs_the_whole_alternation() -> None:

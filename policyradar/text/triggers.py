@@ -69,6 +69,25 @@ def trigger_literals(pattern: str) -> frozenset[str] | None:
         return None
 
 
+def required_run(pattern: str, chars: frozenset[str]) -> int:
+    """How many characters of ``chars`` (folded) every match of ``pattern`` holds in a row: the
+    least count of a repeated class of them at the pattern's top level ([0-9a-f]{32,}: 32); 1
+    when the reader cannot tell.
+    """
+    try:
+        nodes = _Reader(pattern).read()
+    except (_Unsure, RecursionError):
+        return 1
+    least = 1
+    for node in nodes:  # top level only: what every match passes through
+        if node[0] != "repeat" or len(node[3]) != 1 or node[3][0][0] != "set":
+            continue
+        codes = node[3][0][1]
+        if codes is not None and {fold_line(chr(code)) for code in codes} <= chars:
+            least = max(least, node[1])
+    return least
+
+
 def refers_to_groups(pattern: str) -> bool:
     r"""Whether ``pattern`` may refer to a group by number or name (``\1``, ``(?P=name)``,
     ``(?(1)…)``); true for some that do not, never false for one that does.
@@ -102,7 +121,10 @@ class TriggeredAlternation:
             self.always &= ~(1 << index)
             if max(map(len, literals)) == 1:  # such as [0-9a-f]: too frequent for the automaton
                 chars = "".join(sorted(literals))
-                self.char_classes.append((re.compile(f"[{re.escape(chars)}]"), 1 << index))
+                # a run the pattern needs of them ([0-9a-f]{32,}: 32 in a row, not any one)
+                least = required_run(patterns[index], literals)
+                run = f"{{{least}}}" if least > 1 else ""
+                self.char_classes.append((re.compile(f"[{re.escape(chars)}]{run}"), 1 << index))
                 continue
             for literal in literals:
                 automaton.add_word(literal, automaton.get(literal, 0) | 1 << index)
