@@ -102,6 +102,25 @@ def test_a_date_then_a_copula_and_a_deadline_noun_dates_a_deadline(
     _check(text, published, expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("新功能将于3月1日启动。", date(2026, 2, 1), ("2026-03-01",)),
+        ("平台计划于2020年1月启动续签或重新入驻流程", date(2019, 11, 27), ("2020-01-01",)),
+        # the start of a month (月初, 上旬) is its 1st; its middle or end dates nothing
+        ("准入规则将于11月初正式启动", date(2017, 10, 20), ("2017-11-01",)),
+        ("準出政策則預計在12月上旬啟動。", date(2017, 10, 20), ("2017-12-01",)),
+        ("新规将于11月中旬正式启动", date(2026, 10, 1), ()),
+        ("ad fees are calculated differently effective today, June 1, 2022.", date(2022, 6, 1),
+         ("2022-06-01",)),
+    ],
+)  # fmt: skip
+def test_a_launch_a_month_start_and_effective_today_date_a_change(
+    text: str, published: date, expected: tuple[str, ...]
+) -> None:
+    _check(text, published, expected)
+
+
 # -- Verbs of ending and stopping date a change ---------------------------------------------------
 
 

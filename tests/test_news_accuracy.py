@@ -274,7 +274,7 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 _TUNING_UNMET = {
     "category": "329/381 (86.4 %): the third batch's 107 tuning items 73.8 %",
     "promo_recall": "47/68 (69.1 %): the third batch's 16 tuning promos 37.5 %",
-    "dates": "359/381 (94.2 %): the third batch's tuning items 86.0 %",
+    "dates": "361/381 (94.8 %): the third batch's tuning items 87.9 %",
 }
 
 

@@ -113,12 +113,13 @@ _SKIP_AFTER = re.compile(
     r"(?:t(?=\d)|\s*)(?:\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?\s*(?:[（(][^）)\n]{1,10}[）)])?\s*"
 )
 _POST = re.compile(
-    r"(?:起|开始|生效|实施|施行|执行|正式|前|之前|以前|截止|为止|止|后|以后|之后|至|到|期间|期間"
+    r"(?:起|开始|启动|生效|实施|施行|执行|正式|前|之前|以前|截止|为止|止|后|以后|之后|至|到|期间|期間"
     r"|より|から|以降|までに|まで|迄|付|onwards?\b|or later\b|and later\b)"
 )
-_POST_START = re.compile(r"(?:起|开始|生效|实施|施行|执行|正式|より|から|以降|onwards?\b)")
+_POST_START = re.compile(r"(?:起|开始|启动|生效|实施|施行|执行|正式|より|から|以降|onwards?\b)")
+_MONTH_EARLY = re.compile(r"初|上旬")  # "11月初正式启动": the month's start, its 1st
 _PRE_EN = (
-    r"effective(?:\s+date)?(?:\s+(?:as\s+of|from|on))?:?|starting(?:\s+(?:on|from|in))?"
+    r"effective(?:\s+(?:today|now),?)?(?:\s+date)?(?:\s+(?:as\s+of|from|on))?:?|starting(?:\s+(?:on|from|in))?"
     r"|(?:takes?|took|taking|goes|go|going|went|comes?|came|coming)\s+into\s+(?:effect|force)"
     r"(?:\s+on)?|(?:takes?|take|took|taking)\s+effect(?:\s+on)?"
     r"|starts?\s+(?:on|from|in)"
@@ -498,7 +499,8 @@ def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str
     if f.form == "cjk" and _NOT_AFTER.match(after):
         return None  # "自2019年10月1日以来…" (since then), "由3月1日推迟至4月1日" (the old date)
     if f.form == "month":
-        ok = _PRE_START.search(left) or _POST_START.match(after)
+        early = _MONTH_EARLY.match(after)
+        ok = _PRE_START.search(left) or _POST_START.match(after, early.end() if early else 0)
         return "pre" if ok else None
     if f.form == "bare month":  # "starting may…" is no month: May needs "in"
         pre = _PRE_BARE.search(left)
