@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import logging
 from typing import TYPE_CHECKING
 
@@ -36,8 +35,7 @@ def shingles(tokens: Iterable[str]) -> set[str]:
 def signature(text: str, tokens: Sequence[str] | None = None) -> list[int]:
     """Bottom-k MinHash of ``text``; pass its raw :func:`segment` ``tokens`` if you have them."""
     words = shingles(word_tokens(segment(text) if tokens is None else tokens))
-    hashes = {_hash(word) for word in words}
-    return sorted(heapq.nsmallest(SIGNATURE_SIZE, hashes))
+    return sorted({_hash(word) for word in words})[:SIGNATURE_SIZE]
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
@@ -45,9 +43,8 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     if not a or not b:
         return 0.0
     set_a, set_b = set(a), set(b)
-    union = heapq.nsmallest(SIGNATURE_SIZE, set_a | set_b)
-    both = sum(1 for h in union if h in set_a and h in set_b)
-    return both / len(union)
+    union = sorted(set_a | set_b)[:SIGNATURE_SIZE]  # sorted in C: faster than heapq's Python
+    return len((set_a & set_b).intersection(union)) / len(union)
 
 
 def assign_cluster(
