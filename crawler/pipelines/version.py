@@ -41,7 +41,8 @@ class VersionPipeline:
             item.diff = new_document_diff(item.text)
             item.disposition = Disposition.NEW
             return item
-        reason = unlike_previous(item.text, old, title=item.title)
+        lengths = (item.length, previous.length if previous is not None else 0)
+        reason = unlike_previous(item.text, old, title=item.title, lengths=lengths)
         if reason:
             item.disposition, item.anomaly = Disposition.ANOMALY, reason
             return item

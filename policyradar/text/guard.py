@@ -107,7 +107,12 @@ def detect_anomaly(
 
 
 def unlike_previous(
-    text: str, previous: str, *, title: str = "", rules: GuardRules | None = None
+    text: str,
+    previous: str,
+    *,
+    title: str = "",
+    rules: GuardRules | None = None,
+    lengths: tuple[int, int] = (0, 0),
 ) -> str | None:
     """Return a reason when ``text`` is an error shell standing in for the stored ``previous``
     (both normalised texts, see `policyradar.text.normalise`).
@@ -115,12 +120,14 @@ def unlike_previous(
     All of: error wording that ``previous`` never had, less than [unlike] ``kept`` of its
     5-grams, shorter than ``length`` times it, and error wording on ``wording`` of its own text.
     A news page whose every story changed overnight keeps its length; a page that was edited
-    keeps most of its text.
+    keeps most of its text. ``lengths``: the meaningful lengths of both, when known (0: not).
     """
     rules = rules or load_rules()
-    core, old = meaningful(text, normalised=True), meaningful(previous, normalised=True)
-    if not core or len(core) >= rules.unlike_length * len(old):
+    new_length = lengths[0] or len(meaningful(text, normalised=True))
+    old_length = lengths[1] or len(meaningful(previous, normalised=True))
+    if not new_length or new_length >= rules.unlike_length * old_length:
         return None  # cheap first: most edits keep the page's length
+    core, old = meaningful(text, normalised=True), meaningful(previous, normalised=True)
     if _covered(rules.wording, text) < rules.unlike_wording * len(core):
         return None
     fresh = _phrases(rules.wording, f"{title}\n{text}") - _phrases(rules.wording, previous)
