@@ -210,6 +210,30 @@ def test_count_longest_counts_find_longest() -> None:
         assert all(matcher.payloads(m.key) == m.payloads for m in longest)
 
 
+def test_term_matches_are_every_occurrence_of_each_key_found_one_by_one() -> None:
+    """The automaton finds what ``str.find`` of each key finds, word boundaries kept."""
+    matcher = CategorySet.load()._matcher
+    entries = matcher._by_index
+    rng = random.Random(11)
+    glue = [" ", "s", "-", "x", "1", "。", "é", "费"]
+    pieces = [entry[0] for entry in rng.sample(entries, 300)] + glue
+    texts = [fold(text) for text in TEXTS]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))) for _ in range(300)]
+    word = set("abcdefghijklmnopqrstuvwxyz0123456789")
+    for folded in texts:
+        expected = []
+        for key, _payloads, word_start, word_end in entries:
+            at = folded.find(key)
+            while at >= 0:
+                end = at + len(key)
+                if not (word_start and at and folded[at - 1] in word) and not (
+                    word_end and end < len(folded) and folded[end] in word
+                ):
+                    expected.append((at, -len(key), key))
+                at = folded.find(key, at + 1)
+        assert [found[:3] for found in matcher._found(folded)] == sorted(expected), folded
+
+
 def test_a_classifier_leaves_jieba_analyse_and_jiebas_dictionary_unloaded() -> None:
     """jieba.analyse loads jieba.posseg and TextRank: ~85 MB that classification never uses;
     jieba's dictionary (~63 MB) is read from the lexicon's tries instead.

@@ -166,11 +166,10 @@ class MarketplaceTable:
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, stop, code)`` of each name in ``text``, none inside a longer one."""
-        exact, folded = self._anchors
-        found = [(end - length + 1, end + 1, code) for end, (length, code) in exact.iter(text)]
-        found += [
-            (end - length + 1, end + 1, code) for end, (length, code) in folded.iter(_lower(text))
-        ]
+        found = []
+        for (automaton, codes), haystack in zip(self._anchors, (text, _lower(text)), strict=True):
+            matches = automaton.find_matches_as_indexes(haystack, overlapping=True)
+            found += [(start, end, codes[index]) for index, start, end in matches]
         found.sort(key=lambda h: (h[0], -h[1]))
         kept: list[tuple[int, int, str]] = []
         reach = -1
@@ -337,22 +336,27 @@ def _lower(text: str) -> str:
 
 
 def _anchors(places: Iterable[Place]) -> tuple[Any, Any]:
-    """Aho-Corasick automatons of every name, adjective, domain and currency, each keyed to its
-    length: one of those in capitals (US, EU, USD) matched as written, one of the rest in lower
-    case (so "us" in "August" opens no window).
+    """Aho-Corasick automatons of every name, adjective, domain and currency, each with the
+    codes of its names' places: one of those in capitals (US, EU, USD) matched as written, one
+    of the rest in lower case (so "us" in "August" opens no window).
     """
-    import ahocorasick
+    import ahocorasick_rs
 
-    exact, folded = ahocorasick.Automaton(), ahocorasick.Automaton()
+    exact: dict[str, str] = {}  # name -> its place's code
+    folded: dict[str, str] = {}
     for place in places:
         for key in (*place.names, *place.adjectives, *place.domains, *place.currencies):
+            if not key:
+                continue
             if key.upper() == key and not _is_cjk(key):
-                exact.add_word(key, (len(key), place.code))
+                exact[key] = place.code
             else:
-                folded.add_word(key.lower(), (len(key), place.code))
-    for automaton in (exact, folded):
-        automaton.make_automaton()
-    return exact, folded
+                folded[key.lower()] = place.code
+    exact_codes, folded_codes = list(exact.values()), list(folded.values())
+    return (
+        (ahocorasick_rs.AhoCorasick(list(exact)), exact_codes),
+        (ahocorasick_rs.AhoCorasick(list(folded)), folded_codes),
+    )
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:

@@ -1,4 +1,8 @@
-"""Many terms at once (Aho-Corasick): case-, width- and 繁/简-insensitive, whole Latin words."""
+"""Many terms at once (Aho-Corasick): case-, width- and 繁/简-insensitive, whole Latin words.
+
+The automaton is ahocorasick_rs (Rust): it returns all of a text's matches in one call, about
+three times faster than iterating pyahocorasick's, which mattered on long, term-dense pages.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import re
 import string
 from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
-import ahocorasick
+import ahocorasick_rs
 
 from policyradar.tagging.text import fold
 
@@ -84,21 +88,23 @@ class TermMatcher(Generic[T]):
                 bucket = grouped.setdefault(key, [])
                 if payload not in bucket:
                     bucket.append(payload)
-        self._automaton = ahocorasick.Automaton()
         parts = parts or {}
-        for key, payloads in grouped.items():
-            inside_start, inside_end = parts.get(key, (False, False))
-            whole = (
-                key[0] in _WORD_CHARS and not inside_start,
-                key[-1] in _WORD_CHARS and not inside_end,
+        keys = [key for key in grouped if key]
+        # key, payloads, whether it must start a word, whether it must end one; by key index
+        self._by_index = [
+            (
+                key,
+                tuple(grouped[key]),
+                key[0] in _WORD_CHARS and not parts.get(key, (False, False))[0],
+                key[-1] in _WORD_CHARS and not parts.get(key, (False, False))[1],
             )
-            self._automaton.add_word(key, (len(key), key, tuple(payloads), *whole))
-        self._empty = not grouped
-        if not self._empty:
-            self._automaton.make_automaton()
+            for key in keys
+        ]
+        self._entries = {entry[0]: entry for entry in self._by_index}
+        self._automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
 
     def __len__(self) -> int:
-        return len(self._automaton)
+        return len(self._by_index)
 
     def find_all(self, folded: str) -> list[Match[T]]:
         """Every match in ``folded`` (text already passed through :func:`fold`), by position."""
@@ -126,20 +132,21 @@ class TermMatcher(Generic[T]):
 
     def payloads(self, key: str) -> tuple[T, ...]:
         """The payloads of a key that :meth:`count_longest` returned."""
-        return self._automaton.get(key)[2]  # type: ignore[no-any-return]
+        return self._entries[key][1]
 
     def _found(self, folded: str) -> list[tuple[int, int, str, tuple[T, ...]]]:
         """(start, start - end, key, payloads) of every match, by position, longest first."""
-        if self._empty or not folded:
+        if self._automaton is None or not folded:
             return []
         found: list[tuple[int, int, str, tuple[T, ...]]] = []
-        last_index = len(folded) - 1
-        for last, (length, key, payloads, word_start, word_end) in self._automaton.iter(folded):
-            start = last - length + 1
-            if word_start and start > 0 and folded[start - 1] in _WORD_CHARS:
+        size = len(folded)
+        entries = self._by_index
+        for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
+            key, payloads, word_start, word_end = entries[index]
+            if word_start and start and folded[start - 1] in _WORD_CHARS:
                 continue
-            if word_end and last < last_index and folded[last + 1] in _WORD_CHARS:
+            if word_end and end < size and folded[end] in _WORD_CHARS:
                 continue
-            found.append((start, -length, key, payloads))
-        found.sort()  # (start, -length) pairs are unique: the keys are never compared
+            found.append((start, start - end, key, payloads))
+        found.sort()  # (start, start - end) pairs are unique: the keys are never compared
         return found

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-import ahocorasick
+import ahocorasick_rs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -109,12 +109,13 @@ class TriggeredAlternation:
         self.patterns = patterns
         self.full = re.compile(alternation(patterns))
         self.always = (1 << len(patterns)) - 1  # bit i set: pattern i runs on every line
-        self.automaton: ahocorasick.Automaton | None = None  # literal -> bits of its patterns
+        self.automaton: ahocorasick_rs.AhoCorasick | None = None  # of the trigger literals
+        self._bits: list[int] = []  # per literal (the automaton's index): bits of its patterns
         self.char_classes: list[tuple[re.Pattern[str], int]] = []  # single-character triggers
         self._regexes: dict[int, re.Pattern[str] | None] = {self.always: self.full, 0: None}
         if any(map(refers_to_groups, patterns)):
             return
-        automaton = ahocorasick.Automaton()
+        bits: dict[str, int] = {}
         for index, literals in enumerate(map(trigger_literals, patterns)):
             if literals is None:
                 continue
@@ -127,10 +128,10 @@ class TriggeredAlternation:
                 self.char_classes.append((re.compile(f"[{re.escape(chars)}]{run}"), 1 << index))
                 continue
             for literal in literals:
-                automaton.add_word(literal, automaton.get(literal, 0) | 1 << index)
-        if len(automaton):
-            automaton.make_automaton()
-            self.automaton = automaton
+                bits[literal] = bits.get(literal, 0) | 1 << index
+        if bits:
+            self.automaton = ahocorasick_rs.AhoCorasick(list(bits))
+            self._bits = list(bits.values())
 
     def regex_for(self, line: str) -> re.Pattern[str] | None:
         """The alternation of the patterns that may match ``line``; None if none can."""
@@ -141,8 +142,10 @@ class TriggeredAlternation:
                 if char_class.search(line):
                     mask |= bit
             if self.automaton is not None:
-                for _end, bits in self.automaton.iter(line):
-                    mask |= bits
+                for index, _start, _end in self.automaton.find_matches_as_indexes(
+                    line, overlapping=True
+                ):
+                    mask |= self._bits[index]
         try:
             return self._regexes[mask]
         except KeyError:
@@ -162,7 +165,8 @@ class TriggeredAlternation:
         folded = fold_line(text)
         if len(folded) != len(text):
             return None
-        return [end for end, _bits in self.automaton.iter(folded)]
+        found = self.automaton.find_matches_as_indexes(folded, overlapping=True)
+        return sorted(end - 1 for _index, _start, end in found)
 
 
 def finditer_at(
