@@ -485,6 +485,10 @@ ERRORS: dict[str, tuple[str, str]] = {
     "bad_request": ("请求无效", "Bad request"),
     "unauthorized": ("需要访问令牌。", "An access token is required."),
     "search_empty": ("请输入要搜索的词。", "Type a word to search for."),
+    "search_not_text": (
+        "查询含有不是 UTF-8 文字的字节：{query}",
+        "The query holds bytes that are not UTF-8 text: {query}",
+    ),
     "search_no_words": (
         "查询里没有可搜索的文字（字母、数字或汉字）：{query}",
         "The query has no letters, digits or Chinese characters to search for: {query}",
@@ -534,6 +538,10 @@ ERRORS: dict[str, tuple[str, str]] = {
     "unknown_source": (
         "未知来源 {name}；已知的来源：{names}",
         "unknown source {name}; the known sources are: {names}",
+    ),
+    "watch_not_text": (
+        "关注列表的名称或关键词含有不是 UTF-8 文字的字节：{value}",
+        "A watchlist name or keyword holds bytes that are not UTF-8 text: {value}",
     ),
     "unknown_category": (
         "未知类别 {name}；可用的类别：{ids}",

@@ -18,6 +18,7 @@ from policyradar.crawler.context import CrawlContext
 from policyradar.crawler.failures import describe_failure
 from policyradar.records import FetchFailure, Snapshot
 from policyradar.text.charset import redecode
+from policyradar.text.clean import without_surrogates
 from policyradar.text.guard import garbled_page
 from policyradar.urls import canonical_url
 
@@ -301,6 +302,8 @@ class SourceSpider(Spider):
         self, source: Source, url: str, *, title: str, text: str, published_at: datetime | None
     ) -> Snapshot:
         """A document that arrived inside its index (a feed entry, an API record, a list entry)."""
+        # a lone surrogate (a JSON "\\ud800" escape) is no text, and UTF-8 cannot hold it
+        title, text = without_surrogates(title), without_surrogates(text)
         digest = hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()  # noqa: S324
         return Snapshot(
             source_id=source.id,

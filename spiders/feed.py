@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
 
     from policyradar.config import Filters, Source
 
+# a character reference to a surrogate (U+D800..U+DFFF), decimal or hex
+_SURROGATE_REF = re.compile(
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|55[3-9][0-9]{2}|56[0-9]{3}"
+    rb"|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3]));"
+)
+
 
 def parse_feed(
     body: bytes, content_type: str = "", base_url: str = ""
@@ -32,7 +39,9 @@ def parse_feed(
     keeps an empty url. The url may be of another scheme (`mailto:`…): see `is_web_url`.
     """
     headers = {"content-type": content_type} | ({"content-location": base_url} if base_url else {})
-    parsed = feedparser.parse(body, response_headers=headers)
+    # feedparser's loose parser fails on a character reference to a surrogate (&#xD800;): no
+    # text, dropped as a JSON "\\ud800" is (see `SourceSpider.text_snapshot`)
+    parsed = feedparser.parse(_SURROGATE_REF.sub(b"", body), response_headers=headers)
     entries = []
     for e in parsed.entries:
         link = (e.get("link") or e.get("id") or "").strip()

@@ -14,6 +14,7 @@ import pytest
 
 from policyradar.demo.run import DEMO_DIR, prepare_home
 from policyradar.demo.site import SiteServer
+from policyradar.tagging.watchlists import WATCHLISTS_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -357,3 +358,31 @@ def test_the_demos_chinese_tables_carry_no_english_status_word(tmp_path: Path) -
     assert any("验证码页面" in line for line in noise)
     assert any("服务器返回 HTTP 503" in line for line in noise)
     assert f"policyradar --home {tmp_path / 'demo'} changes" in proc.stdout
+
+
+def test_an_argument_that_is_not_utf8_is_named_not_a_traceback(home: Home) -> None:
+    """Bytes that are not UTF-8 (a terminal set to GBK, a pasted binary) in a query or a watch
+    word end the command with exit 2 and the bytes shown as escapes.
+    """
+    not_utf8 = os.fsdecode(b"\xff\xfe\xe8\xb4\xb9")  # passed on as the same bytes
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "policyradar.cli.main", "--home", str(home.path), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    search = run("search", not_utf8)
+    assert (search.returncode, search.stderr) == (
+        2,
+        "policyradar: 查询含有不是 UTF-8 文字的字节：\\xff\\xfe费\n",
+    )
+    watch = run("--lang", "en", "watch", "add", "fees", "--category", "fees", "ok", not_utf8)
+    assert watch.returncode == 2
+    assert "watchlist name or keyword holds bytes that are not UTF-8 text: \\xff\\xfe费" in (
+        watch.stderr
+    )
+    assert "Traceback" not in search.stderr + watch.stderr
+    assert not (home.path / WATCHLISTS_FILE).exists()  # nothing half-saved

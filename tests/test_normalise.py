@@ -120,7 +120,7 @@ def plain_normalise(text: str, ignore: tuple[str, ...] = ()) -> str:
     patterns = (*global_ignore_patterns(), *ignore)
     pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
     lines = []
-    for raw in mod._fold(mod._ZERO_WIDTH_RE.sub("", text)).splitlines():
+    for raw in mod._fold(mod._DROPPED_RE.sub("", text)).splitlines():
         line = re.sub(r"\s+", " ", raw).strip()
         if line:
             cleaned, count = pattern.subn("", line)

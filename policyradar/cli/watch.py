@@ -73,6 +73,7 @@ def watch_add(obj: Any, name: str, keywords: tuple[str, ...], category: str) -> 
     """Add a watchlist, or add keywords to an existing one."""
     from policyradar.tagging import Watchlist
     from policyradar.tagging.watchlists import save_watchlists
+    from policyradar.text.clean import escaped, is_text
 
     path, categories, lists = _load(obj)
     if category not in categories.ids:
@@ -81,6 +82,9 @@ def watch_add(obj: Any, name: str, keywords: tuple[str, ...], category: str) -> 
             EXIT_USAGE,
         )
     words = tuple(k.strip() for k in keywords if k.strip())
+    for value in (name, *words):
+        if not is_text(value):
+            fail(error("watch_not_text", obj.lang, value=escaped(value)), EXIT_USAGE)
     existing = {w.name: w for w in lists}
     if name in existing:
         old = existing[name]

@@ -19,6 +19,7 @@ from policyradar.search import porter
 from policyradar.search.index import CJK, grams, is_cjk, pieces
 from policyradar.tagging.glossary import pieces_key
 from policyradar.tagging.text import fold
+from policyradar.text.clean import escaped, is_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -424,6 +425,8 @@ def parse(text: str) -> Query:
     query = (text or "").strip()
     if not query:
         raise SearchError("empty")
+    if not is_text(query):
+        raise SearchError("not_text", query=escaped(query))
     if len(query) > MAX_QUERY_CHARS:
         raise SearchError("too_long", max=MAX_QUERY_CHARS)
     tokens = _lex(query.translate(_QUOTES))

@@ -12,6 +12,7 @@ _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 _SPACES = re.compile(r"\s+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean(text: str | None, limit: int | None = None, *, one_line: bool = True) -> str:
@@ -27,3 +28,28 @@ def clean(text: str | None, limit: int | None = None, *, one_line: bool = True) 
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + ELLIPSIS if limit > 0 else ""
     return text
+
+
+def is_text(value: str) -> bool:
+    """Whether ``value`` is text UTF-8 can hold: no lone surrogate, such as the bytes of a
+    command-line argument that were not UTF-8 (Python keeps them as U+DC80..U+DCFF).
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def escaped(value: str) -> str:
+    """``value`` fit to show: the bytes of an argument that were not UTF-8 as escapes."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate from elsewhere (a JSON "\\ud800" escape)
+        return value.encode("utf-8", "backslashreplace").decode()
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` without lone surrogates (a feed's or an API's broken escapes)."""
+    return _SURROGATES.sub("", text)

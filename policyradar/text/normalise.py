@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 IGNORE_PATTERNS_FILE = data_path("ignore_patterns.txt")
-_ZERO_WIDTH_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060\ufeff]")
+# invisible characters, and lone surrogates (a feed's or API's broken "\\ud800" escapes: no text,
+# and UTF-8, hence SQLite, OpenCC and the term automaton, cannot hold them)
+_DROPPED_RE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060\ufeff\ud800-\udfff]")
 _SPACE_RE = re.compile(r"\s+")
 _LEFTOVER = " |·•/"
 # Full-width punctuation that Chinese text uses on purpose: kept as is (NFKC would make it ASCII).
@@ -52,7 +54,7 @@ def normalise(text: str, ignore: Sequence[str] = ()) -> str:
     """
     patterns = _ignore_set((*global_ignore_patterns(), *ignore))
     lines = []
-    for raw in _fold(_ZERO_WIDTH_RE.sub("", text)).splitlines():
+    for raw in _fold(_DROPPED_RE.sub("", text)).splitlines():
         line = " ".join(raw.split())  # str.split() and re's \s agree on what is whitespace
         if patterns is not None and line:
             pattern = patterns.regex_for(line)
