@@ -230,16 +230,21 @@ def test_shipped_files_refer_only_to_shipped_files(name: str) -> None:
             assert ref in HOME_FILES or ref in shipped, f"{name}: {comment.strip()!r} names {ref}"
 
 
+def run_as_typed(home: Home, *args: str) -> subprocess.CompletedProcess:
+    """The command as a user starts it: in its default language (`Home.run` adds --lang en)."""
+    return subprocess.run(
+        [sys.executable, "-m", "policyradar.cli.main", "--home", str(home.path), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_errors_are_in_the_readers_language(home: Home) -> None:
     (home.path / "sources.toml").write_text("", encoding="utf-8")
 
     def zh(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "policyradar.cli.main", "--home", str(home.path), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_as_typed(home, *args)
 
     missing = zh("watch", "remove", "nosuch")
     assert missing.returncode == 1
@@ -365,21 +370,14 @@ def test_an_argument_that_is_not_utf8_is_named_not_a_traceback(home: Home) -> No
     word end the command with exit 2 and the bytes shown as escapes.
     """
     not_utf8 = os.fsdecode(b"\xff\xfe\xe8\xb4\xb9")  # passed on as the same bytes
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "policyradar.cli.main", "--home", str(home.path), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    search = run("search", not_utf8)
+    search = run_as_typed(home, "search", not_utf8)
     assert (search.returncode, search.stderr) == (
         2,
         "policyradar: 查询含有不是 UTF-8 文字的字节：\\xff\\xfe费\n",
     )
-    watch = run("--lang", "en", "watch", "add", "fees", "--category", "fees", "ok", not_utf8)
+    watch = run_as_typed(
+        home, "--lang", "en", "watch", "add", "fees", "--category", "fees", "ok", not_utf8
+    )
     assert watch.returncode == 2
     assert "watchlist name or keyword holds bytes that are not UTF-8 text: \\xff\\xfe费" in (
         watch.stderr
