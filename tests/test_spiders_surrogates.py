@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from policyradar.demo.site import SiteServer
+from policyradar.spiders.feed import _SURROGATE_REF
 from policyradar.text.clean import without_surrogates
 from policyradar.text.normalise import normalise
 
@@ -95,3 +96,10 @@ def test_normalise_drops_lone_surrogates_and_keeps_real_pairs() -> None:
     assert normalise("配送费\ud800调整 \U0001f4e6 fee\udcff") == "配送费调整 \U0001f4e6 fee"
     assert without_surrogates("a\ud800b\udfffc") == "abc"
     assert without_surrogates("ok 费用") == "ok 费用"
+
+
+def test_the_feed_pattern_takes_exactly_the_references_to_surrogates() -> None:
+    for code in range(0xD000, 0xE100):
+        surrogate = 0xD800 <= code <= 0xDFFF
+        for ref in (f"&#{code};", f"&#x{code:x};", f"&#X{code:04X};", f"&#00{code};"):
+            assert (_SURROGATE_REF.fullmatch(ref.encode()) is not None) == surrogate, ref
