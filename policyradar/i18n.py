@@ -539,6 +539,12 @@ ERRORS: dict[str, tuple[str, str]] = {
         "未知来源 {name}；已知的来源：{names}",
         "unknown source {name}; the known sources are: {names}",
     ),
+    "bad_database": (
+        "无法打开数据库 {path}：{reason}。文件若已损坏，请先把它移走（下次抓取会新建一个，"
+        "但历史记录不在其中）或从备份恢复。",
+        "cannot open the database {path}: {reason}. If the file is damaged, move it aside (the "
+        "next crawl starts a new one, without the history) or restore it from a backup.",
+    ),
     "watch_not_text": (
         "关注列表的名称或关键词含有不是 UTF-8 文字的字节：{value}",
         "A watchlist name or keyword holds bytes that are not UTF-8 text: {value}",

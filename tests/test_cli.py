@@ -384,3 +384,34 @@ def test_an_argument_that_is_not_utf8_is_named_not_a_traceback(home: Home) -> No
     )
     assert "Traceback" not in search.stderr + watch.stderr
     assert not (home.path / WATCHLISTS_FILE).exists()  # nothing half-saved
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("changes",), ("search", "fee"), ("show", "1"), ("deadlines",), ("sources",), ("crawl",)],
+    ids=lambda c: c[0],
+)
+def test_a_database_that_cannot_be_opened_ends_every_command_with_its_name(
+    demo_home: Home, command: tuple[str, ...]
+) -> None:
+    database = demo_home.path / "policyradar.db"
+    database.write_bytes(b"not a database\n" * 100)
+    proc = demo_home.run(*command, check=False)
+    assert proc.returncode == 1
+    assert f"cannot open the database {database}: file is not a database." in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert database.read_bytes() == b"not a database\n" * 100
+
+
+def test_a_bad_categories_file_ends_the_commands_that_name_categories(demo_home: Home) -> None:
+    demo_home.crawl("--source", "gs-amazon-cn-news")
+    (demo_home.path / "categories.toml").write_text(
+        '[category.fees]\nstrong = "fee"\n', encoding="utf-8"
+    )
+    for command in (("changes",), ("show", "1")):
+        proc = demo_home.run(*command, check=False)
+        assert proc.returncode == 2
+        assert proc.stderr == (
+            f"policyradar: {demo_home.path / 'categories.toml'}: category 'fees': "
+            "field 'strong': must be a list of non-empty strings\n"
+        )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from policyradar.records import ChangeKind, Outcome, Snapshot
-from policyradar.storage import Storage
+from policyradar.storage import Storage, StorageError
 from policyradar.text.diffing import diff_text, diff_to_json, new_document_diff
 
 if TYPE_CHECKING:
@@ -321,3 +321,21 @@ def test_a_source_whose_last_run_failed_is_in_health_after_a_good_one(storage: S
     (health,) = storage.source_health()
     assert (health["source_id"], health["runs"], health["errors"]) == ("gs", 2, 1)
     assert health["last_error"] == "HTTP 503 — https://gs.amazon.cn/news"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a database\n" * 100, b"SQLite format 3\x00" + b"\xff" * 4080],
+    ids=["text file", "damaged header"],
+)
+def test_a_file_that_is_no_database_is_named_and_left_untouched(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "policyradar.db"
+    path.write_bytes(content)
+    with pytest.raises(StorageError) as caught:
+        Storage(path)
+    assert caught.value.path == str(path)
+    assert "database" in caught.value.reason
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policyradar.db"]  # no WAL files left

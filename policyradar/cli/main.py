@@ -20,14 +20,32 @@ from policyradar.cli import (
     watch,
     web,
 )
-from policyradar.cli.common import Context
-from policyradar.config import resolve_home
+from policyradar.cli.common import EXIT_NOTHING_DONE, EXIT_USAGE, Context, fail
+from policyradar.config import ConfigError, resolve_home
+from policyradar.i18n import error
 
 # Loggers whose warnings the commands' own summaries repeat (one line per failing source).
 _SUMMARISED = ("policyradar.crawler.pipelines.store",)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; a config file or a database that cannot be read ends any command with
+    a message naming it, whichever step read it.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        from policyradar.storage import StorageError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            fail(str(exc), EXIT_USAGE)
+        except StorageError as exc:
+            lang = ctx.obj.lang if isinstance(ctx.obj, Context) else "zh"
+            fail(error("bad_database", lang, path=exc.path, reason=exc.reason), EXIT_NOTHING_DONE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="policyradar", prog_name="policyradar")
 @click.option(
     "--home",

@@ -80,6 +80,7 @@ def serve(
     problem = check_listen(host, token)
     if problem:
         fail(problem, EXIT_USAGE)
+    obj.storage().close()  # a database that cannot be opened ends the command here, not per page
     job = start_schedule(obj, times, zone) if schedule else None
     import uvicorn
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -31,8 +32,17 @@ __all__ = [
     "SEARCH_SCAN",
     "SEARCH_WINDOW",
     "Storage",
+    "StorageError",
     "migrations",
 ]
+
+
+class StorageError(Exception):
+    """The database file cannot be opened as PolicyRadar's (not SQLite, damaged, unreadable)."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason}")
 
 
 class Storage(
@@ -48,17 +58,27 @@ class Storage(
     """One SQLite file (WAL), migrated on open; every crawl write is one transaction."""
 
     def __init__(self, path: str | Path) -> None:
+        """Open (or make) the database at ``path``; `StorageError` when the file is no SQLite
+        database or a damaged one: nothing in it is touched.
+        """
         if str(path) == ":memory:":
             self.db = Database(memory=True)
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.db = Database(path)
-            self.db.enable_wal()
-        codec.register(self.db.conn)
-        self.db.execute("PRAGMA busy_timeout = 10000")
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        migrations.apply(self.db)
-        self._check_search_index()
+        try:
+            if str(path) != ":memory:":
+                self.db.enable_wal()
+            codec.register(self.db.conn)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            migrations.apply(self.db)
+            self._check_search_index()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise  # busy, not broken: the caller's retry or message
+            self.db.close()
+            raise StorageError(path, str(exc)) from exc
 
     def close(self) -> None:
         self.db.close()

@@ -331,12 +331,16 @@ def _merge(base: dict[str, Any], user: dict[str, Any], path: Path) -> None:
     cats = base["category"]
     for cid, raw in user.get("category", {}).items():
         if not _ID_RE.match(cid):
-            raise ConfigError(path, f"category id {cid!r} must be a lowercase slug", source=cid)
+            raise ConfigError(
+                path, f"category id {cid!r} must be a lowercase slug", source=cid, table="category"
+            )
         if not isinstance(raw, dict):
-            raise ConfigError(path, "must be a table", source=cid)
+            raise ConfigError(path, "must be a table", source=cid, table="category")
         for key in raw:
             if key not in _CATEGORY_KEYS:
-                raise ConfigError(path, f"unknown key '{key}'", source=cid, field_name=key)
+                raise ConfigError(
+                    path, f"unknown key '{key}'", source=cid, field_name=key, table="category"
+                )
         for tier in TIERS:
             _check_terms(raw.get(tier, []), path, cid, tier)
         if cid not in cats:
@@ -356,5 +360,9 @@ def _merge(base: dict[str, Any], user: dict[str, Any], path: Path) -> None:
 def _check_terms(values: Any, path: Path, source: str | None, name: str) -> None:
     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
         raise ConfigError(
-            path, "must be a list of non-empty strings", source=source, field_name=name
+            path,
+            "must be a list of non-empty strings",
+            source=source,
+            field_name=name,
+            table="category",
         )
