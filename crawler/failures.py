@@ -7,11 +7,13 @@ A network fault names the host (or the proxy) once, never the library's own mess
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -37,6 +39,8 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
     tx.ConnectError,  # refused, no route, TCP timeout, unknown host
 )
 UNREACHABLE_ERRORS: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, DownloadTimeoutError)
+# Scrapy's words when a body passes DOWNLOAD_MAXSIZE ("... larger than download max size (N)")
+_MAX_SIZE = re.compile(r"larger than download max size \((\d+)\)")
 # The English beginnings of the reasons that blame the network rather than the source.
 NETWORK_REASONS = ("network unreachable", "timed out")
 
@@ -96,6 +100,8 @@ def _network_reason(exc: BaseException, request: Request | None) -> str:
         return _en("reason_cut", host=host or "?")
     if isinstance(exc, (tx.ConnectionLost, tx.ConnectionDone)):
         return _en("reason_lost", host=host or "?")
+    if isinstance(exc, DownloadCancelledError) and (size := _MAX_SIZE.search(str(exc))):
+        return _en("reason_too_large", limit=f"{int(size[1]) / 2**20:g}")
     if isinstance(exc, DownloadFailedError):
         return _en("reason_failed", detail=_detail(exc) or type(exc).__name__)
     name = type(exc).__name__

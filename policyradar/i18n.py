@@ -592,6 +592,10 @@ ERRORS: dict[str, tuple[str, str]] = {
     "reason_lost": ("连接中断：{host}", "connection lost: {host}"),
     "reason_cut": ("响应不完整：{host}", "response cut short: {host}"),
     "reason_failed": ("下载失败：{detail}", "download failed: {detail}"),
+    "reason_too_large": (
+        "页面太大：超过 {limit} MB 的上限（DOWNLOAD_MAXSIZE）",
+        "page too large: over the {limit} MB limit (DOWNLOAD_MAXSIZE)",
+    ),
     "reason_http": ("服务器返回 HTTP {status}", "HTTP {status}"),
     "reason_robots": ("robots.txt 不允许抓取", "forbidden by robots.txt"),
     "reason_login_wall": ("登录墙：被重定向到 {target}", "login wall: redirected to {target}"),
