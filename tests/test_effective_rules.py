@@ -52,6 +52,39 @@ def test_the_end_of_a_range_whose_start_does_not_count_is_no_date(
     _check(text, published, expected)
 
 
+# -- "through" a date says how long, not from when ----------------------------------------------
+# A period that runs "through" a date has ended by then: the date is the period's end (it keeps a
+# rule current, see `folded_periods`), never an effective date; "until" and "by" stay deadlines.
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (  # n3-en-amazon-eu-forum-pausing-suspensions-covid
+            "Effective immediately, we are also stopping suspension of selling accounts for high "
+            "order defect rates. These changes will stay in effect through 15 May.",
+            date(2020, 3, 27),
+            ((), ("2020-05-15",)),
+        ),
+        (  # n3-en-ebay-community-2012-updates-take-action
+            "Top-rated sellers: Get extra savings! From now through May 31, Top-rated sellers get "
+            "a bonus 5% discount off final value fees—along with their current 20% discount—for "
+            "all listings with 1-day handling",
+            date(2012, 4, 10),
+            ((), ("2012-05-31",)),
+        ),
+        # the counter-cases: a deadline by "until" or "by" still counts
+        ("Sellers have until July 31 to update their listings.", date(2026, 6, 20),
+         (("2026-07-31",), ())),
+        ("Upload your documents by July 31.", date(2026, 6, 20), (("2026-07-31",), ())),
+    ],
+)  # fmt: skip
+def test_a_period_through_a_date_ends_there_and_has_no_effective_date(
+    text: str, published: date, expected: tuple[tuple[str, ...], tuple[str, ...]]
+) -> None:
+    assert folded_periods(fold(text), published) == expected, text
+
+
 def test_a_hyphenated_chinese_period_counts_from_its_start_and_ends_apart() -> None:
     # n2-zh-10100-tiktok-shop-may-day-shipping-exemption
     text = (

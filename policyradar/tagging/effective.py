@@ -12,8 +12,10 @@ in its sentence ("the deadline to … is April 30"), or a dated item or clause s
 A range counts from its start ("from October 15 to January 14", "在2023年4月29日-2023年5月3日期间":
 the start); its end is returned apart by :func:`folded_periods` (the rule is in force until then).
 The end of a range whose start does not count is no date either ("On May 15 through May 18 at the
-Aria…, it was clear…"). A range that moves a date ("extended the deadline from March 1 to April 1")
-counts its new date only, and a replaced date never counts ("originally due March 1",
+Aria…, it was clear…"), and a period "through" a date ends there ("will stay in effect through 15
+May": an end, not a start; "until" and "by" stay deadlines). A range that moves a date
+("extended the deadline from March 1 to April 1") counts its new date only, and a replaced date
+never counts ("originally due March 1",
 "原定于3月1日", "由3月1日推迟至4月1日"). Dates of what was said, signed, posted or held
 are not effective dates: "announced on", "agreed on", "signed on", "previously posted on",
 "will host … on", "takes place on", 发布, 宣布, 签署; nor are the dates of an example
@@ -118,6 +120,7 @@ _POST = re.compile(
 )
 _POST_START = re.compile(r"(?:起|开始|启动|生效|实施|施行|执行|正式|より|から|以降|onwards?\b)")
 _MONTH_EARLY = re.compile(r"初|上旬")  # "11月初正式启动": the month's start, its 1st
+_THROUGH = re.compile(r"(?<![a-z])(?:through|thru)\s+(?:the\s+)?$")  # a period's last day
 _PRE_EN = (
     r"effective(?:\s+(?:today|now),?)?(?:\s+date)?(?:\s+(?:as\s+of|from|on))?:?|starting(?:\s+(?:on|from|in))?"
     r"|(?:takes?|took|taking|goes|go|going|went|comes?|came|coming)\s+into\s+(?:effect|force)"
@@ -325,11 +328,17 @@ def folded_periods(folded: str, reference: date) -> tuple[tuple[str, ...], tuple
         ):
             continue  # "On May 15 through May 18 at the Aria…": its start did not count
         start = previous[1] if kept == "range" and previous else None
+        period_end = kept == "pre" and _THROUGH.search(
+            folded, max(0, found.start - 24), found.start
+        )
         resolved = _resolve(found, reference, start, lambda f=found: _past_tense(folded, f))
         if resolved is None:
             continue
         if kept != "range" and resolved < history and _past_tense(folded, found):
             continue  # "which came into force on 12 June 2023" told in 2024: history
+        if period_end:  # "will stay in effect through 15 May": how long, not from when
+            ends.add(resolved.isoformat())
+            continue
         if kept == "range":
             if previous is None or not _moved(folded, previous[0]):
                 ends.add(resolved.isoformat())
