@@ -85,6 +85,31 @@ def test_a_period_through_a_date_ends_there_and_has_no_effective_date(
     assert folded_periods(fold(text), published) == expected, text
 
 
+# -- A dated item after a report's lead-in ------------------------------------------------------
+# "2022年8月10日，我们将…" dates what follows; so does the same after "据…称，" or "据悉，", which
+# only says where the news came from. Past wording keeps it from counting, as at a sentence start.
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (  # n3-zh-by56-amazon-trademark-policy-2020
+            "据其他消息来源称,2020年2月15日,美国商标局将实施一项新的商标政策,所有认证必须提供"
+            "LOGO和链接,链接还要有日期,审查标准将日益严格。",
+            date(2019, 12, 15),
+            ("2020-02-15",),
+        ),
+        ("据悉，2019年3月1日，亚马逊已经下调了佣金。", date(2019, 12, 15), ()),
+        # any other words before the date leave it uncounted, as before
+        ("业内人士表示，3月1日，亚马逊将上调配送费。", date(2019, 12, 15), ()),
+    ],
+)  # fmt: skip
+def test_a_dated_item_after_a_reports_lead_in_counts(
+    text: str, published: date, expected: tuple[str, ...]
+) -> None:
+    _check(text, published, expected)
+
+
 def test_a_hyphenated_chinese_period_counts_from_its_start_and_ends_apart() -> None:
     # n2-zh-10100-tiktok-shop-may-day-shipping-exemption
     text = (

@@ -6,8 +6,9 @@ A date counts when its wording says it starts or is due: a trigger before it ("E
 after a verb of effect ("will be deprecated on", "we are updating … on"), a deadline named earlier
 in its sentence ("the deadline to … is April 30"), or a dated item or clause start ("On August 10,
 2022, we are…", "Am 10. August 2022", "2022年8月10日，我们将…", "8月29日，美国正式终止…",
-"…:3月1日系统正式上线", "于3月1日更新…"). Forms: "March 1, 2027", "1 March", "1. März 2027",
-"01.03.2027", "2027年3月1日", "2027-03-01", "3/1起", "3.1起", "starting in March" (its 1st).
+"…:3月1日系统正式上线", "于3月1日更新…"; also after a report's lead-in: "据…称，2020年2月15日，
+…将实施"). Forms: "March 1, 2027", "1 March", "1. März 2027", "01.03.2027", "2027年3月1日",
+"2027-03-01", "3/1起", "3.1起", "starting in March" (its 1st).
 
 A range counts from its start ("from October 15 to January 14", "在2023年4月29日-2023年5月3日期间":
 the start); its end is returned apart by :func:`folded_periods` (the rule is in force until then).
@@ -120,6 +121,10 @@ _POST = re.compile(
 )
 _POST_START = re.compile(r"(?:起|开始|启动|生效|实施|施行|执行|正式|より|から|以降|onwards?\b)")
 _MONTH_EARLY = re.compile(r"初|上旬")  # "11月初正式启动": the month's start, its 1st
+# a report's lead-in before a dated item: "据其他消息来源称，", "据悉，", "外媒报道称，"
+_LEAD_IN = re.compile(
+    r"(?:据[^,，。]{0,16}(?:称|悉|了解|报道)|[^,，。]{0,12}(?:消息|报道)称|获悉)\s*[,，]"
+)
 _THROUGH = re.compile(r"(?<![a-z])(?:through|thru)\s+(?:the\s+)?$")  # a period's last day
 _PRE_EN = (
     r"effective(?:\s+(?:today|now),?)?(?:\s+date)?(?:\s+(?:as\s+of|from|on))?:?|starting(?:\s+(?:on|from|in))?"
@@ -545,7 +550,7 @@ def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str
             return "deadline"
     if _DEADLINE_AFTER.match(after):
         return "deadline"
-    if not sentence.strip() and f.form == "cjk" and after[:1] in ("，", ",", "、"):
+    if f.form == "cjk" and after[:1] in ("，", ",", "、") and _item_start(sentence):
         # a dated item start: "2022年8月10日，我们将…", "8月29日，美国正式终止…"
         if _PAST.search(rest):
             return None
@@ -556,6 +561,12 @@ def _reason(folded: str, f: _Found, previous: tuple[_Found, date] | None) -> str
         if _EFFECT_NEAR.search(clause) and not _PAST.search(clause):
             return "item"
     return None
+
+
+def _item_start(sentence: str) -> bool:
+    """Whether a date opens its sentence, or follows only a report's lead-in ("据…称，")."""
+    lead = sentence.strip()
+    return not lead or _LEAD_IN.fullmatch(lead) is not None
 
 
 def _clause_start(sentence: str) -> bool:
