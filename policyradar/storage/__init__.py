@@ -61,13 +61,12 @@ class Storage(
         """Open (or make) the database at ``path``; `StorageError` when the file is no SQLite
         database or a damaged one: nothing in it is touched.
         """
-        if str(path) == ":memory:":
-            self.db = Database(memory=True)
-        else:
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = Database(path)
+        self.db = Database(memory=True) if in_memory else Database(path)
         try:
-            if str(path) != ":memory:":
+            if not in_memory:
                 self.db.enable_wal()
             codec.register(self.db.conn)
             self.db.execute("PRAGMA busy_timeout = 10000")
