@@ -274,9 +274,13 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 # and a month's start, 11月初; "effective today"; a period "through" a date ends there; a dated
 # item after a report's lead-in, 据…称), which brought dates to 364/381 (95.5 %). The others are
 # asserted.
+#
+# The fourth batch (pages4_*.toml, 173 items, 2026-12-07) joined both parts before any tuning on it;
+# on arrival its 109 tuning items scored category 63.3 %, promo recall 34.5 %, dates 87.2 %.
 _TUNING_UNMET = {
-    "category": "329/381 (86.4 %): the third batch's 107 tuning items 73.8 %",
-    "promo_recall": "47/68 (69.1 %): the third batch's 16 tuning promos 37.5 %",
+    "category": "398/490 (81.2 %): the fourth batch's 109 tuning items 63.3 %",
+    "promo_recall": "57/97 (58.8 %): the fourth batch's 29 tuning promos 34.5 %",
+    "dates": "459/490 (93.7 %): the fourth batch's 109 tuning items 87.2 %",
 }
 
 
@@ -309,8 +313,10 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # (2026-12-06, never tuned on): category 194/255, news high 4/70, rules high or medium 104/111,
 # promo recall 18/39, rules as promo 1/111, dates 231/255; after the tuning part's cues and date
 # rules, measured once: category 195/255, the rest unchanged; after the "through" and lead-in
-# date rules, measured once after each: unchanged.
-_UNMET = ("category", "news_high", "rule_high_medium", "promo_recall", "dates")
+# date rules, measured once after each: unchanged. With the fourth batch's 64 held-back items
+# (2026-12-07, never tuned on): category 240/319, news high 4/85 (met), rules high or medium
+# 127/136, promo recall 21/53, rules as promo 1/136, dates 286/319.
+_UNMET = ("category", "rule_high_medium", "promo_recall", "dates")
 
 
 @pytest.mark.parametrize(
