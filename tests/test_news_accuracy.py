@@ -279,7 +279,7 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 # on arrival its 109 tuning items scored category 63.3 %, promo recall 34.5 %, dates 87.2 %.
 _TUNING_UNMET = {
     "category": "398/490 (81.2 %): the fourth batch's 109 tuning items 63.3 %",
-    "promo_recall": "57/97 (58.8 %): the fourth batch's 29 tuning promos 34.5 %",
+    "promo_recall": "58/97 (59.8 %): the fourth batch's 29 tuning promos 34.5 % on arrival",
     "dates": "459/490 (93.7 %): the fourth batch's 109 tuning items 87.2 %",
 }
 
@@ -315,7 +315,8 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # rules, measured once: category 195/255, the rest unchanged; after the "through" and lead-in
 # date rules, measured once after each: unchanged. With the fourth batch's 64 held-back items
 # (2026-12-07, never tuned on): category 240/319, news high 4/85 (met), rules high or medium
-# 127/136, promo recall 21/53, rules as promo 1/136, dates 286/319.
+# 127/136, promo recall 21/53, rules as promo 1/136, dates 286/319; after the sales-line label
+# (a mobile or 400 number after 咨询/联系…), measured once: category 241/319, promo recall 22/53.
 _UNMET = ("category", "rule_high_medium", "promo_recall", "dates")
 
 

@@ -492,6 +492,7 @@ def test_user_can_add_promo_words_and_urgency_words(tmp_path: Path) -> None:
         pytest.param("[settings]\ntitle_weigth = 2\n", "settings.title_weigth", id="bad setting"),
         pytest.param('[settings]\nmin_score = "high"\n', "settings.min_score", id="not a number"),
         pytest.param('[promo]\ntitle_patterns = ["免费("]\n', "promo.title_patterns", id="regex"),
+        pytest.param('[promo]\nlabel_patterns = ["(咨询"]\n', "promo.label_patterns", id="label"),
     ],
 )
 def test_user_file_mistakes_name_the_file_and_field(tmp_path: Path, text: str, field: str) -> None:

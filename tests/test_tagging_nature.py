@@ -137,3 +137,22 @@ def test_cue_families_are_data_a_user_can_extend(tmp_path: Path) -> None:
     rules = CategorySet.load(tmp_path)
     assert rules.score("", "跨境卖家私董会,速来").lean >= 2.0
     assert CategorySet.load().score("", "跨境卖家私董会,速来").lean == 0.0
+
+
+def test_a_sales_line_with_a_mobile_or_hotline_number_marks_an_ad(classifier: Classifier) -> None:
+    # 10100.com's Ozon guide: "Ozon一对一入驻运营辅导,联系电话13122891139" in the body
+    assert _classify(classifier, "n4-zh-10100-ozon-china-zone-entry-consult").is_promo
+    rules = CategorySet.load()
+    assert rules.score("", "海外仓一件代发,咨询热线 400-123-4567").is_promo
+    # an authority's contact landline, or a number with no sales word, is no sales line
+    notice = "申报材料请于6月30日前提交。联系人:李科长,电话:0769-22831234"
+    assert not rules.score("", notice).is_promo
+    assert not rules.score("", "订单号 13812345678 已发货").is_promo
+
+
+def test_label_patterns_are_data_a_user_can_extend(tmp_path: Path) -> None:
+    (tmp_path / "categories.toml").write_text(
+        '[promo]\nlabel_patterns = ["加v[::]?\\\\w+"]\n', encoding="utf-8"
+    )
+    assert CategorySet.load(tmp_path).score("", "卖家交流群,加V:abc123").is_promo
+    assert not CategorySet.load().score("", "卖家交流群,加V:abc123").is_promo

@@ -116,6 +116,7 @@ class CategorySet:
         self.categories: dict[str, Category] = cats
         promo = data.get("promo", {})
         self.promo_patterns = tuple(re.compile(p) for p in promo.get("title_patterns", ()))
+        self.promo_labels = tuple(re.compile(p) for p in promo.get("label_patterns", ()))
         self.urgency_words: dict[str, tuple[str, ...]] = {
             k: tuple(v) for k, v in data.get("urgency", {}).items()
         }
@@ -225,6 +226,9 @@ class CategorySet:
                             specific.add(owner)
         if any(p.search(title) for p in self.promo_patterns):
             promo["title"] += _PROMO_WEIGHTS["strong"]
+        if not labelled and any(p.search(title) or p.search(body) for p in self.promo_labels):
+            labelled = True  # "1V1咨询:131…": a sales line, wherever it stands
+            promo["body"] += _LABEL
         evidence = promo["title"] + promo["body"]
         best = max(scores.values(), default=0.0)
         # the lean towards an ad: strong promo words, half the weak ones (their families count
@@ -319,15 +323,16 @@ def _merge(base: dict[str, Any], user: dict[str, Any], path: Path) -> None:
             _check_terms(values, path, None, f"{section}.{key}")
             merged = list(base[section].get(key, []))
             base[section][key] = merged + [v for v in values if v not in merged]
-    for pattern in user.get("promo", {}).get("title_patterns", []):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(
-                path,
-                f"bad regular expression {pattern!r}: {exc}",
-                field_name="promo.title_patterns",
-            ) from None
+    for key in ("title_patterns", "label_patterns"):
+        for pattern in user.get("promo", {}).get(key, []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(
+                    path,
+                    f"bad regular expression {pattern!r}: {exc}",
+                    field_name=f"promo.{key}",
+                ) from None
     cats = base["category"]
     for cid, raw in user.get("category", {}).items():
         if not _ID_RE.match(cid):
