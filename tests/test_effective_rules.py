@@ -185,6 +185,25 @@ def test_a_launch_a_month_start_and_effective_today_date_a_change(
 @pytest.mark.parametrize(
     ("text", "published", "expected"),
     [
+        # n4-en-mitbbs-amazon-upc-required-300-brands (an Amazon email, 2013)
+        ("Beginning 10/23/2013, sellers will experience the following when listing",
+         date(2013, 9, 25), ("2013-10-23",)),
+        ("Effective 1/15/2025 sellers must verify their business address.", date(2024, 12, 1),
+         ("2025-01-15",)),
+        # ...read by its words like any date: a report's day or an announcement's is none
+        ("The report for 3/31/2024 showed sales up 5%.", date(2024, 6, 1), ()),
+        ("This notice was posted on 10/23/2013.", date(2013, 10, 24), ()),
+    ],
+)  # fmt: skip
+def test_a_us_date_with_its_year_is_read_by_its_words(
+    text: str, published: date, expected: tuple[str, ...]
+) -> None:
+    _check(text, published, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
         (  # n2-en-easyship-de-minimis-suspension: "ends" without "on"
             "De minimis exemption ends August 29, 2025, requiring duties on most low-value "
             "international shipments to the U.S.",

@@ -8,7 +8,7 @@ in its sentence ("the deadline to … is April 30"), or a dated item or clause s
 2022, we are…", "Am 10. August 2022", "2022年8月10日，我们将…", "8月29日，美国正式终止…",
 "…:3月1日系统正式上线", "于3月1日更新…"; also after a report's lead-in: "据…称，2020年2月15日，
 …将实施"). Forms: "March 1, 2027", "1 March", "1. März 2027", "01.03.2027", "2027年3月1日",
-"2027-03-01", "3/1起", "3.1起", "starting in March" (its 1st).
+"2027-03-01", "3/1/2027" (a US date with its year), "3/1起", "3.1起", "starting in March" (its 1st).
 
 A range counts from its start ("from October 15 to January 14", "在2023年4月29日-2023年5月3日期间":
 the start); its end is returned apart by :func:`folded_periods` (the rule is in force until then).
@@ -98,6 +98,8 @@ _FORMS: tuple[tuple[str, re.Pattern[str], str, str | None], ...] = tuple(
         ),
         ("iso", rf"(?<![a-z0-9_.\-/]){_YEAR}[-/.](?P<m>[01]?\d)[-/.]{_DAY}(?![\d])", "", "-/."),
         ("slash", r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/(?P<d>[0-3]?\d)(?![\d/%])", "/", "/"),
+        # a US date with its year ("Beginning 10/23/2013"): read by its words, as an English one
+        ("mdy", rf"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/{_DAY}/{_YEAR}(?![\d/])", "/", "/"),
         ("dmy", rf"(?<![\d.]){_DAY}\.(?P<m>1[0-2]|0?[1-9])\.{_YEAR}", ".", "."),
         ("month", rf"(?<![a-z]){_MON}\s+(?:of\s+)?{_YEAR}", "", None),
         ("bare month", rf"(?<![a-z]){_MON}(?!\s*(?:\d|of\s))", "", None),
