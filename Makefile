@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test wheel lint format clean chromium bench soak
+.PHONY: install demo test wheel lint format clean chromium bench soak model
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ test: $(STAMP) chromium
 # The long fault runs (40 faulty rounds, 15 kills of a first crawl); `make test` runs the short ones.
 soak: $(STAMP)
 	POLICYRADAR_SOAK=1 $(BIN)/pytest -q tests/test_faults.py tests/test_crash_safety.py
+
+# Retrain the ads model (data/promo_model.json) on the news corpus' tuning part, after the corpus or
+# the tokenizer changed; `tests/corpus/news/train_promo.py --folds` shows the two-fold check first.
+model: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python tests/corpus/news/train_promo.py
 
 # dist/policyradar-*.whl, offline with the .venv's setuptools; built in a temporary copy of pyproject's
 # package-dir folders so no build/ or egg-info is left here. `pip install dist/*.whl` anywhere.

@@ -277,10 +277,11 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 #
 # The fourth batch (pages4_*.toml, 173 items, 2026-12-07) joined both parts before any tuning on it;
 # on arrival its 109 tuning items scored category 63.3 %, promo recall 34.5 %, dates 87.2 %.
+# The ads model (data/promo_model.json) is trained on the tuning part, so the tuning part's ads
+# (97/97 since) say nothing of it: the held-back part's do.
 _TUNING_UNMET = {
-    "category": "398/490 (81.2 %): the fourth batch's 109 tuning items 63.3 %",
-    "promo_recall": "58/97 (59.8 %): the fourth batch's 29 tuning promos 34.5 % on arrival",
-    "dates": "459/490 (93.7 %): the fourth batch's 109 tuning items 87.2 %",
+    "category": "421/490 (85.9 %): the fourth batch's 109 tuning items 63.3 % on arrival",
+    "dates": "464/490 (94.7 %): the fourth batch's 109 tuning items 87.2 % on arrival",
 }
 
 
@@ -316,7 +317,9 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # date rules, measured once after each: unchanged. With the fourth batch's 64 held-back items
 # (2026-12-07, never tuned on): category 240/319, news high 4/85 (met), rules high or medium
 # 127/136, promo recall 21/53, rules as promo 1/136, dates 286/319; after the sales-line label
-# (a mobile or 400 number after 咨询/联系…), measured once: category 241/319, promo recall 22/53.
+# (a mobile or 400 number after 咨询/联系…), measured once: category 241/319, promo recall 22/53;
+# after the ads model (data/promo_model.json, trained on the tuning part), measured once: category
+# 243/319, rules high or medium 126/136, promo recall 30/53, rules as promo 2/136, dates 286/319.
 _UNMET = ("category", "rule_high_medium", "promo_recall", "dates")
 
 

@@ -491,6 +491,7 @@ def test_user_can_add_promo_words_and_urgency_words(tmp_path: Path) -> None:
         pytest.param('[category.fees]\nstrong = "x"\n', "strong", id="terms not a list"),
         pytest.param("[settings]\ntitle_weigth = 2\n", "settings.title_weigth", id="bad setting"),
         pytest.param('[settings]\nmin_score = "high"\n', "settings.min_score", id="not a number"),
+        pytest.param("[settings]\npromo_model = 1\n", "settings.promo_model", id="not a bool"),
         pytest.param('[promo]\ntitle_patterns = ["免费("]\n', "promo.title_patterns", id="regex"),
         pytest.param('[promo]\nlabel_patterns = ["(咨询"]\n', "promo.label_patterns", id="label"),
     ],

@@ -94,6 +94,7 @@ class Settings:
     promo_demote: float = 0.2
     urgent_days: int = 30
     recent_days: int = 7
+    promo_model: bool = True  # the learned second opinion on ads (tagging.promo_model)
 
 
 class CategorySet:
@@ -313,7 +314,10 @@ def _merge(base: dict[str, Any], user: dict[str, Any], path: Path) -> None:
         for key, value in user.get(section, {}).items():
             if key not in base[section]:
                 raise ConfigError(path, f"unknown key '{key}'", field_name=f"{section}.{key}")
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            if isinstance(base[section][key], bool):
+                if not isinstance(value, bool):
+                    raise ConfigError(path, "must be true or false", field_name=f"{section}.{key}")
+            elif not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
                 raise ConfigError(path, "must be a number >= 0", field_name=f"{section}.{key}")
             base[section][key] = type(base[section][key])(value)
     for section in ("promo", "urgency", "keywords", "neutral", "nature"):

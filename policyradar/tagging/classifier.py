@@ -12,6 +12,7 @@ from policyradar.tagging.categories import OTHER, CategorySet
 from policyradar.tagging.clusters import signature
 from policyradar.tagging.effective import effective_dates, folded_periods
 from policyradar.tagging.keywords import KeywordExtractor
+from policyradar.tagging.promo_model import PromoModel, features
 from policyradar.tagging.text import fold, fold_lines, segment
 from policyradar.tagging.urgency import Nature, UrgencyRules
 from policyradar.tagging.watch import WatchMatcher
@@ -100,6 +101,7 @@ class Classifier:
         self._keywords = KeywordExtractor(categories.domain_terms(), categories.stopwords)
         s = categories.settings
         self._urgency = UrgencyRules(categories.urgency_words, s.urgent_days, s.recent_days)
+        self._promo_model = PromoModel.load() if s.promo_model else None
 
     @classmethod
     def load(cls, home: Path | None = None, watchlists: Sequence[Watchlist] = ()) -> Classifier:
@@ -125,12 +127,22 @@ class Classifier:
         hits = self.watch.match((change.title, change.added, change.removed))
         reference = (change.published_at or change.detected_at or datetime.now(UTC)).date()
         dates, ends = folded_periods(dated_text, reference)
+        title_tokens = segment(change.title)
+        main = change.removed if change.kind == REMOVED else change.added
+        # keywords and the near-duplicate signature come from the opening of long texts: cutting
+        # costs ~1 ms per 1,000 Chinese characters, and a story's lede says what it is about
+        main_tokens = segment(main[:SEGMENT_CHARS])
+        is_promo = scored.is_promo
+        if not is_promo and change.kind == NEW and self._promo_model is not None:
+            # a whole new text the word lists do not call an ad: the model reads its words (an
+            # edit of a watched page is judged by its wording alone)
+            is_promo = self._promo_model.is_promo(features(title_tokens, main_tokens))
         # Only new text makes a change urgent: a removed "must" or deadline is no reason to hurry.
         removed = change.kind == REMOVED
         verdict = self._urgency.judge(
             folded_title if removed else fold(change.added),
             title="" if removed else folded_title,
-            is_promo=scored.is_promo,
+            is_promo=is_promo,
             policy_like=scored.categories != (OTHER,),
             edit=change.kind in (CHANGED, REMOVED),
             news=scored.news,
@@ -141,11 +153,6 @@ class Classifier:
             reference=reference,
         )
         dates = _dates_of(verdict.nature, dates, reference)
-        title_tokens = segment(change.title)
-        main = change.removed if change.kind == REMOVED else change.added
-        # keywords and the near-duplicate signature come from the opening of long texts: cutting
-        # costs ~1 ms per 1,000 Chinese characters, and a story's lede says what it is about
-        main_tokens = segment(main[:SEGMENT_CHARS])
         if change.kind == CHANGED:
             keyword_tokens = main_tokens + segment(change.removed[:SEGMENT_CHARS])
         elif change.kind == REMOVED:
