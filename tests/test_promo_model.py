@@ -13,7 +13,8 @@ import pytest
 
 from policyradar.resources import data_path
 from policyradar.tagging import Classifier
-from policyradar.tagging.promo_model import BODY_TOKENS, MODEL_FILE, PromoModel, features
+from policyradar.tagging.classifier import SEGMENT_CHARS
+from policyradar.tagging.promo_model import MODEL_FILE, PromoModel, features
 from policyradar.tagging.text import segment
 from tests.test_news_accuracy import ITEMS, _change, is_held_back
 
@@ -25,7 +26,7 @@ GUIDE = "n4-en-3plfulfillmentprep-how-fba-works"
 
 def _features(item_id: str) -> list[str]:
     item = BY_ID[item_id]
-    return features(segment(item["title"]), segment(item.get("text", "")[:BODY_TOKENS]))
+    return features(segment(item["title"]), segment(item.get("text", "")[:SEGMENT_CHARS]))
 
 
 def test_the_model_was_trained_on_the_tuning_part_only() -> None:

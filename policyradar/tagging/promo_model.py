@@ -29,11 +29,12 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "promo_model.json"
 TITLE_MARK = "T_"  # a title's words are features of their own: "T_webinar" is not "webinar"
-BODY_TOKENS = 2000  # characters of the main text the model reads (the classifier's segment)
 
 
 def features(title_tokens: Iterable[str], body_tokens: Iterable[str]) -> list[str]:
-    """The model's features: the title's words marked, then the body's (lower case)."""
+    """The model's features: the title's words marked, then the body's (lower case); the
+    classifier gives it the tokens of the title and of the main text's opening (``SEGMENT_CHARS``).
+    """
     return [TITLE_MARK + t for t in word_tokens(title_tokens)] + word_tokens(body_tokens)
 
 

@@ -9,9 +9,9 @@
   rule evidence, or when there is hardly any rule evidence at all.
 - **promo**: an ad, event, webinar, course or sponsored piece: decided by the categories' pass
   (labels, strong promo words) or, for a new article, the learned ads model
-  (:mod:`policyradar.tagging.promo_model`), or by its *lean* (strong promo words and cue families: an offer,
-  a call to action, an event, a provider's voice...) when that comes from two families at least,
-  reaches ``PROMO_LEAN``, exceeds the news evidence and, doubled, the rule evidence.
+  (:mod:`policyradar.tagging.promo_model`), or by its *lean* (strong promo words and cue families:
+  an offer, a call to action, an event, a provider's voice...) when that comes from two families at
+  least, reaches ``PROMO_LEAN``, exceeds the news evidence and, doubled, the rule evidence.
 
 A text that speaks to consumers (users, readers, 用户) and to no seller reports on a consumer
 service: its rule words and dates weigh half and never make it urgent. A date alone, with no

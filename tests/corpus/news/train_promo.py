@@ -26,7 +26,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from policyradar.tagging import Classifier  # noqa: E402
-from policyradar.tagging.promo_model import BODY_TOKENS, MODEL_FILE, features  # noqa: E402
+from policyradar.tagging.classifier import SEGMENT_CHARS  # noqa: E402
+from policyradar.tagging.promo_model import MODEL_FILE, features  # noqa: E402
 from policyradar.tagging.text import segment  # noqa: E402
 from tests.test_news_accuracy import ITEMS, _change, is_held_back  # noqa: E402
 
@@ -38,7 +39,7 @@ CHECKS = 12  # items whose probabilities the file keeps, for the test of the pur
 
 def item_features(item: dict[str, Any]) -> list[str]:
     """The features the classifier gives the model for this item as a new change."""
-    return features(segment(item["title"]), segment(item.get("text", "")[:BODY_TOKENS]))
+    return features(segment(item["title"]), segment(item.get("text", "")[:SEGMENT_CHARS]))
 
 
 def fit(items: list[dict[str, Any]]) -> tuple[TfidfVectorizer, LogisticRegression]:
