@@ -279,9 +279,14 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 # on arrival its 109 tuning items scored category 63.3 %, promo recall 34.5 %, dates 87.2 %.
 # The ads model (data/promo_model.json) is trained on the tuning part, so the tuning part's ads
 # (97/97 since) say nothing of it: the held-back part's do.
+#
+# The fifth batch (pages5_*.toml, 179 items, 2026-12-07) joined both parts the same way; on arrival its
+# 111 tuning items scored category 57.7 %, news high 5/23, promo recall 5/28, dates 86.5 %.
 _TUNING_UNMET = {
-    "category": "421/490 (85.9 %): the fourth batch's 109 tuning items 63.3 % on arrival",
-    "dates": "464/490 (94.7 %): the fourth batch's 109 tuning items 87.2 % on arrival",
+    "category": "485/601 (80.7 %): the fifth batch's 111 tuning items 57.7 % on arrival",
+    "news_high": "10/156 (6.4 %): the fifth batch's 23 tuning news items 5 high on arrival",
+    "promo_recall": "102/125 (81.6 %): the fifth batch's 28 tuning promos 5 on arrival",
+    "dates": "560/601 (93.2 %): the fifth batch's 111 tuning items 86.5 % on arrival",
 }
 
 
@@ -320,7 +325,10 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # (a mobile or 400 number after 咨询/联系…), measured once: category 241/319, promo recall 22/53;
 # after the ads model (data/promo_model.json, trained on the tuning part), measured once: category
 # 243/319, rules high or medium 126/136, promo recall 30/53, rules as promo 2/136, dates 286/319.
-_UNMET = ("category", "rule_high_medium", "promo_recall", "dates")
+# With the fifth batch's 68 held-back items (2026-12-07, never tuned on): category 289/387, news high
+# 6/109 (no longer met), rules high or medium 142/152, promo recall 35/70, rules as promo 2/152,
+# dates 347/387.
+_UNMET = ("category", "news_high", "rule_high_medium", "promo_recall", "dates")
 
 
 @pytest.mark.parametrize(
