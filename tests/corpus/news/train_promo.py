@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,15 +26,15 @@ sys.path.insert(0, str(ROOT))
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from policyradar.tagging import Classifier  # noqa: E402
+from policyradar.tagging import CategorySet, Classifier  # noqa: E402
 from policyradar.tagging.classifier import SEGMENT_CHARS  # noqa: E402
 from policyradar.tagging.promo_model import MODEL_FILE, features  # noqa: E402
 from policyradar.tagging.text import segment  # noqa: E402
 from tests.test_news_accuracy import ITEMS, _change, is_held_back  # noqa: E402
 
-C = 30.0  # inverse regularisation strength, chosen on the two folds (see README, "Classification")
+C = 100.0  # inverse regularisation strength, chosen on the two folds (see README, "Classification")
 MIN_DF = 2  # a word must occur in two training texts to be a feature
-THRESHOLD = 0.6  # the probability that makes an ad, chosen on the two folds
+THRESHOLD = 0.7  # the probability that makes an ad, chosen on the two folds
 CHECKS = 12  # items whose probabilities the file keeps, for the test of the pure-Python inference
 
 
@@ -54,7 +55,9 @@ def fit(items: list[dict[str, Any]]) -> tuple[TfidfVectorizer, LogisticRegressio
 
 def folds() -> None:
     """Train on one fold, count on the other, both ways."""
-    classifier = Classifier.load()
+    categories = CategorySet.load()  # the word lists alone: the shipped model saw both folds
+    categories.settings = replace(categories.settings, promo_model=False)
+    classifier = Classifier(categories)
     tuning = [item for item in ITEMS if not is_held_back(item["id"])]
     digit = {item["id"]: hashlib.sha1(item["id"].encode()).hexdigest()[-1] for item in tuning}
     halves = {
