@@ -36,11 +36,11 @@ test: $(STAMP) chromium
 soak: $(STAMP)
 	POLICYRADAR_SOAK=1 $(BIN)/pytest -q tests/test_faults.py tests/test_crash_safety.py
 
-# Retrain the ads model (data/promo_model.json) on the news corpus' tuning part, after the corpus or
-# the tokenizer changed; `tests/corpus/news/train_promo.py --folds` shows the two-fold check first.
+# Retrain the learned models (data/models/*.json) on the news corpus' tuning part, after the corpus or
+# the tokenizer changed; `tests/corpus/news/train_models.py --folds` shows the two-fold check first.
 model: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[train]'
-	$(BIN)/python tests/corpus/news/train_promo.py
+	$(BIN)/python tests/corpus/news/train_models.py
 
 # dist/policyradar-*.whl, offline with the .venv's setuptools; built in a temporary copy of pyproject's
 # package-dir folders so no build/ or egg-info is left here. `pip install dist/*.whl` anywhere.

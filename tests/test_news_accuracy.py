@@ -277,15 +277,19 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 #
 # The fourth batch (pages4_*.toml, 173 items, 2026-12-07) joined both parts before any tuning on it;
 # on arrival its 109 tuning items scored category 63.3 %, promo recall 34.5 %, dates 87.2 %.
-# The ads model (data/promo_model.json) is trained on the tuning part, so the tuning part's ads
+# The ads model (data/models/promo.json) is trained on the tuning part, so the tuning part's ads
 # (97/97 since) say nothing of it: the held-back part's do.
 #
 # The fifth batch (pages5_*.toml, 179 items, 2026-12-07) joined both parts the same way; on arrival
 # its 111 tuning items scored category 57.7 %, news high 5/23, promo recall 5/28, dates 86.5 %.
+# The sixth batch (pages6_*.toml, 175 items, 2026-12-07) the same way; on arrival its 107 tuning
+# items scored category 66.4 %, promo recall 11/30, dates 87.9 %. The news model (data/models/
+# news.json) is trained on the tuning part's rules and news: the tuning part's news high (1/178
+# since) says nothing of it.
 _TUNING_UNMET = {
-    "category": "502/601 (83.5 %): the fifth batch's 111 tuning items 57.7 % on arrival",
-    "news_high": "11/156 (7.1 %): the fifth batch's 23 tuning news items 5 high on arrival",
-    "dates": "564/601 (93.8 %): the fifth batch's 111 tuning items 86.5 % on arrival",
+    "category": "573/708 (80.9 %): the sixth batch's 107 tuning items 66.4 % on arrival",
+    "promo_recall": "136/155 (87.7 %): the sixth batch's 30 tuning promos 11 on arrival",
+    "dates": "658/708 (92.9 %): the sixth batch's 107 tuning items 87.9 % on arrival",
 }
 
 
@@ -322,14 +326,17 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # (2026-12-07, never tuned on): category 240/319, news high 4/85 (met), rules high or medium
 # 127/136, promo recall 21/53, rules as promo 1/136, dates 286/319; after the sales-line label
 # (a mobile or 400 number after 咨询/联系…), measured once: category 241/319, promo recall 22/53;
-# after the ads model (data/promo_model.json, trained on the tuning part), measured once: category
+# after the ads model (data/models/promo.json, trained on the tuning part), measured once: category
 # 243/319, rules high or medium 126/136, promo recall 30/53, rules as promo 2/136, dates 286/319.
 # With the fifth batch's 68 held-back items (2026-12-07, never tuned on): category 289/387, news
 # high 6/109 (no longer met), rules high or medium 142/152, promo recall 35/70, rules as promo
 # 2/152, dates 347/387; after the ads model was retrained on the 601 tuning items (C = 100,
 # threshold 0.7, chosen on the folds), measured once: category 293/387, promo recall 39/70,
-# dates 348/387.
-_UNMET = ("category", "news_high", "rule_high_medium", "promo_recall", "dates")
+# dates 348/387. With the sixth batch's 68 held-back items (2026-12-07): category 342/455, news
+# high 8/125, rules high or medium 164/174, promo recall 46/91, rules as promo 2/174, dates
+# 413/455; after the news model (formed on the folds), measured once: news high 6/125 (met), the
+# rest the same.
+_UNMET = ("category", "rule_high_medium", "promo_recall", "dates")
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,8 @@ class Settings:
     promo_demote: float = 0.2
     urgent_days: int = 30
     recent_days: int = 7
-    promo_model: bool = True  # the learned second opinion on ads (tagging.promo_model)
+    promo_model: bool = True  # the learned second opinion on ads (tagging.textmodel)
+    news_model: bool = True  # ...and on coverage of a rule, which is at most medium
 
 
 class CategorySet:

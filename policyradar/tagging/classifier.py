@@ -12,8 +12,8 @@ from policyradar.tagging.categories import OTHER, CategorySet
 from policyradar.tagging.clusters import signature
 from policyradar.tagging.effective import effective_dates, folded_periods
 from policyradar.tagging.keywords import KeywordExtractor
-from policyradar.tagging.promo_model import PromoModel, features
 from policyradar.tagging.text import fold, fold_lines, segment
+from policyradar.tagging.textmodel import TextModel, features
 from policyradar.tagging.urgency import Nature, UrgencyRules
 from policyradar.tagging.watch import WatchMatcher
 
@@ -101,7 +101,8 @@ class Classifier:
         self._keywords = KeywordExtractor(categories.domain_terms(), categories.stopwords)
         s = categories.settings
         self._urgency = UrgencyRules(categories.urgency_words, s.urgent_days, s.recent_days)
-        self._promo_model = PromoModel.load() if s.promo_model else None
+        self._promo_model = TextModel.load("promo") if s.promo_model else None
+        self._news_model = TextModel.load("news") if s.news_model else None
 
     @classmethod
     def load(cls, home: Path | None = None, watchlists: Sequence[Watchlist] = ()) -> Classifier:
@@ -132,11 +133,12 @@ class Classifier:
         # keywords and the near-duplicate signature come from the opening of long texts: cutting
         # costs ~1 ms per 1,000 Chinese characters, and a story's lede says what it is about
         main_tokens = segment(main[:SEGMENT_CHARS])
+        # the learned models read whole new texts (an edit of a watched page is judged by its
+        # wording alone): one the word lists do not call an ad may still be one
+        feats = features(title_tokens, main_tokens) if change.kind == NEW else None
         is_promo = scored.is_promo
-        if not is_promo and change.kind == NEW and self._promo_model is not None:
-            # a whole new text the word lists do not call an ad: the model reads its words (an
-            # edit of a watched page is judged by its wording alone)
-            is_promo = self._promo_model.is_promo(features(title_tokens, main_tokens))
+        if not is_promo and feats is not None and self._promo_model is not None:
+            is_promo = self._promo_model.says(feats)
         # Only new text makes a change urgent: a removed "must" or deadline is no reason to hurry.
         removed = change.kind == REMOVED
         verdict = self._urgency.judge(
@@ -152,6 +154,14 @@ class Classifier:
             dates=effective_dates(change.title, reference) if removed else dates + ends,
             reference=reference,
         )
+        if (
+            verdict.urgency == Urgency.HIGH
+            and not hits
+            and feats is not None
+            and self._news_model is not None
+            and self._news_model.says(feats)
+        ):
+            verdict = verdict._replace(urgency=Urgency.MEDIUM)  # it reads as coverage of a rule
         dates = _dates_of(verdict.nature, dates, reference)
         if change.kind == CHANGED:
             keyword_tokens = main_tokens + segment(change.removed[:SEGMENT_CHARS])

@@ -9,7 +9,7 @@
   rule evidence, or when there is hardly any rule evidence at all.
 - **promo**: an ad, event, webinar, course or sponsored piece: decided by the categories' pass
   (labels, strong promo words) or, for a new article, the learned ads model
-  (:mod:`policyradar.tagging.promo_model`), or by its *lean* (strong promo words and cue families:
+  (:mod:`policyradar.tagging.textmodel`), or by its *lean* (strong promo words and cue families:
   an offer, a call to action, an event, a provider's voice...) when that comes from two families at
   least, reaches ``PROMO_LEAN``, exceeds the news evidence and, doubled, the rule evidence.
 
@@ -20,7 +20,9 @@ rule word, policy category or edit, is no rule (a past event's dates).
 Urgency follows: a rule is **high** with a watch hit, an effective date or deadline on or after
 ``recent_days`` before the reference date, or an action word in a text with little news evidence
 (a report of a rule needs the date), else **medium**; news is **low** (medium with a watch hit); a
-promotion is **low**.
+promotion is **low**. The classifier then asks the learned news model of a new article judged high
+without a watch hit: one that reads as coverage is **medium**
+(:mod:`policyradar.tagging.textmodel`).
 """
 
 from __future__ import annotations

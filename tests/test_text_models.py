@@ -1,6 +1,6 @@
-"""The ads-and-events model (policyradar/tagging/promo_model.py, data/promo_model.json): trained on
+"""The learned second opinions (policyradar/tagging/textmodel.py, data/models/*.json): trained on
 the tuning part of the labelled news corpus only, applied in pure Python with scikit-learn's own
-numbers, and a second opinion on new articles only.
+numbers, read for new articles only, and each one a switch in categories.toml.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import pytest
 from policyradar.resources import data_path
 from policyradar.tagging import Classifier
 from policyradar.tagging.classifier import SEGMENT_CHARS
-from policyradar.tagging.promo_model import MODEL_FILE, PromoModel, features
 from policyradar.tagging.text import segment
+from policyradar.tagging.textmodel import MODELS, MODELS_DIR, TextModel, features
 from tests.test_news_accuracy import ITEMS, _change, is_held_back
 
 BY_ID = {item["id"]: item for item in ITEMS}
-MODEL = json.loads(data_path(MODEL_FILE).read_text(encoding="utf-8"))
+FILES = {name: json.loads(data_path(MODELS_DIR, f"{name}.json").read_text()) for name in MODELS}
 # a logistics firm's page on FBA prep: no ad wording, an ad by the corpus' rules (tuning part)
 GUIDE = "n4-en-3plfulfillmentprep-how-fba-works"
 
@@ -29,17 +29,19 @@ def _features(item_id: str) -> list[str]:
     return features(segment(item["title"]), segment(item.get("text", "")[:SEGMENT_CHARS]))
 
 
-def test_the_model_was_trained_on_the_tuning_part_only() -> None:
-    trained = MODEL["trained_on"]
-    assert len(trained) >= 400
+@pytest.mark.parametrize("name", MODELS)
+def test_each_model_was_trained_on_the_tuning_part_only(name: str) -> None:
+    trained = FILES[name]["trained_on"]
+    assert len(trained) >= 300
     assert all(item_id in BY_ID for item_id in trained)
     assert not [item_id for item_id in trained if is_held_back(item_id)]
 
 
-def test_pure_python_inference_gives_scikit_learns_probabilities() -> None:
-    model = PromoModel.load()
-    assert len(MODEL["checks"]) >= 10
-    for item_id, expected in MODEL["checks"].items():
+@pytest.mark.parametrize("name", MODELS)
+def test_pure_python_inference_gives_scikit_learns_probabilities(name: str) -> None:
+    model = TextModel.load(name)
+    assert len(FILES[name]["checks"]) >= 10
+    for item_id, expected in FILES[name]["checks"].items():
         assert model.probability(_features(item_id)) == pytest.approx(expected, abs=1e-9), item_id
 
 
@@ -52,12 +54,22 @@ def test_a_providers_guide_without_ad_wording_is_an_ad(tmp_path: Path) -> None:
     assert not words_only.is_promo  # the word lists alone miss it
 
 
+def test_coverage_the_rules_call_urgent_is_medium(tmp_path: Path) -> None:
+    # Modern Retail on Etsy's "Creativity Standards" (news, tuning part): action words, no date
+    item = BY_ID["n3-en-modernretail-etsy-creativity-standards-sellers"]
+    assert item["kind"] == "news"
+    assert not is_held_back(item["id"])
+    assert Classifier.load().classify(_change(item)).urgency == "medium"
+    (tmp_path / "categories.toml").write_text("[settings]\nnews_model = false\n")
+    assert Classifier.load(tmp_path).classify(_change(item)).urgency == "high"
+
+
 def test_an_edit_of_a_watched_page_is_judged_by_its_wording_alone() -> None:
     edit = replace(_change(BY_ID[GUIDE]), kind="changed")
     assert not Classifier.load().classify(edit).is_promo
 
 
 def test_a_text_with_no_known_word_gets_the_models_prior() -> None:
-    model = PromoModel.load()
+    model = TextModel.load("promo")
     assert model.probability(["zzz-unknown"]) == model.probability([])
-    assert not model.is_promo([])
+    assert not model.says([])
