@@ -287,9 +287,9 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 # news.json) is trained on the tuning part's rules and news: the tuning part's news high (1/178
 # since) says nothing of it.
 _TUNING_UNMET = {
-    "category": "573/708 (80.9 %): the sixth batch's 107 tuning items 66.4 % on arrival",
+    "category": "576/708 (81.4 %): the sixth batch's 107 tuning items 66.4 % on arrival",
     "promo_recall": "136/155 (87.7 %): the sixth batch's 30 tuning promos 11 on arrival",
-    "dates": "658/708 (92.9 %): the sixth batch's 107 tuning items 87.9 % on arrival",
+    "dates": "659/708 (93.1 %): the sixth batch's 107 tuning items 87.9 % on arrival",
 }
 
 
@@ -335,7 +335,8 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # dates 348/387. With the sixth batch's 68 held-back items (2026-12-07): category 342/455, news
 # high 8/125, rules high or medium 164/174, promo recall 46/91, rules as promo 2/174, dates
 # 413/455; after the news model (formed on the folds), measured once: news high 6/125 (met), the
-# rest the same.
+# rest the same; after its second use (what it reads as a rule is one), measured once: rules high
+# or medium 167/174, category 338/455, the rest the same.
 _UNMET = ("category", "rule_high_medium", "promo_recall", "dates")
 
 

@@ -41,6 +41,7 @@ def test_each_model_was_trained_on_the_tuning_part_only(name: str) -> None:
 def test_pure_python_inference_gives_scikit_learns_probabilities(name: str) -> None:
     model = TextModel.load(name)
     assert len(FILES[name]["checks"]) >= 10
+    assert model.low == FILES[name]["low"]
     for item_id, expected in FILES[name]["checks"].items():
         assert model.probability(_features(item_id)) == pytest.approx(expected, abs=1e-9), item_id
 
@@ -62,6 +63,20 @@ def test_coverage_the_rules_call_urgent_is_medium(tmp_path: Path) -> None:
     assert Classifier.load().classify(_change(item)).urgency == "medium"
     (tmp_path / "categories.toml").write_text("[settings]\nnews_model = false\n")
     assert Classifier.load(tmp_path).classify(_change(item)).urgency == "high"
+
+
+def test_what_the_rules_call_news_but_reads_as_a_rule_is_a_rule_of_medium_urgency(
+    tmp_path: Path,
+) -> None:
+    # Lowyat on Shopee Malaysia's commission (a rule, tuning part): read as news by the rules
+    item = BY_ID["n5-mx-lowyat-shopee-my-commission-jan-2023"]
+    assert item["kind"] == "rule"
+    assert not is_held_back(item["id"])
+    tags = Classifier.load().classify(_change(item))
+    assert (tags.nature, tags.urgency, tags.categories[0]) == ("rule", "medium", "fees")
+    (tmp_path / "categories.toml").write_text("[settings]\nnews_model = false\n")
+    words_only = Classifier.load(tmp_path).classify(_change(item))
+    assert (words_only.nature, words_only.urgency) == ("news", "low")
 
 
 def test_an_edit_of_a_watched_page_is_judged_by_its_wording_alone() -> None:

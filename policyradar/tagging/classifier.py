@@ -14,7 +14,7 @@ from policyradar.tagging.effective import effective_dates, folded_periods
 from policyradar.tagging.keywords import KeywordExtractor
 from policyradar.tagging.text import fold, fold_lines, segment
 from policyradar.tagging.textmodel import TextModel, features
-from policyradar.tagging.urgency import Nature, UrgencyRules
+from policyradar.tagging.urgency import Nature, UrgencyRules, Verdict
 from policyradar.tagging.watch import WatchMatcher
 
 if TYPE_CHECKING:
@@ -119,6 +119,18 @@ class Classifier:
             urgency = Urgency.HIGH
         return replace(tags, effective_dates=kept, urgency=urgency)
 
+    def _second_opinion(self, verdict: Verdict, news: float, hits: object) -> Verdict:
+        """The news model's say on a new article: coverage the rules call urgent (no watch hit)
+        is medium; one the rules call news that reads as a rule is a rule, medium.
+        """
+        model = self._news_model
+        assert model is not None
+        if verdict.urgency == Urgency.HIGH and not hits and news >= model.threshold:
+            return verdict._replace(urgency=Urgency.MEDIUM)
+        if verdict.nature == Nature.NEWS and model.low is not None and news <= model.low:
+            return Verdict(Nature.RULE, Urgency.MEDIUM)
+        return verdict
+
     def classify(self, change: ChangeText) -> Tags:
         # Each text is folded once (cached); the joins are made of the folded texts.
         body, keyword_pieces, dated_pieces = change.pieces()
@@ -154,14 +166,8 @@ class Classifier:
             dates=effective_dates(change.title, reference) if removed else dates + ends,
             reference=reference,
         )
-        if (
-            verdict.urgency == Urgency.HIGH
-            and not hits
-            and feats is not None
-            and self._news_model is not None
-            and self._news_model.says(feats)
-        ):
-            verdict = verdict._replace(urgency=Urgency.MEDIUM)  # it reads as coverage of a rule
+        if feats is not None and self._news_model is not None:
+            verdict = self._second_opinion(verdict, self._news_model.probability(feats), hits)
         dates = _dates_of(verdict.nature, dates, reference)
         if change.kind == CHANGED:
             keyword_tokens = main_tokens + segment(change.removed[:SEGMENT_CHARS])

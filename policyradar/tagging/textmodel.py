@@ -7,7 +7,8 @@ models read the words a text is made of instead:
 
 - ``promo``: is this new article an ad or an event? (the word lists did not say so)
 - ``news``: does this new article that the rules call urgent read like coverage rather than a
-  notice? Then it is at most medium: a report needs a watch hit or a date to be urgent.
+  notice? Then it is at most medium: a report needs a watch hit or a date to be urgent. And one
+  the rules call news that reads like a rule (a probability at most ``low``) is a rule, medium.
 
 Each is trained on the tuning part of the labelled news corpus only
 (``tests/corpus/news/train_models.py``, scikit-learn) and shipped as ``data/models/<name>.json``:
@@ -49,11 +50,14 @@ def features(title_tokens: Iterable[str], body_tokens: Iterable[str]) -> list[st
 
 @dataclass(frozen=True, slots=True)
 class TextModel:
-    """Per feature (idf, coefficient), the intercept, and the probability that says yes."""
+    """Per feature (idf, coefficient), the intercept, the probability that says yes and, for a
+    model that also says no with confidence, the probability at or below which it does.
+    """
 
     weights: Mapping[str, tuple[float, float]]
     intercept: float
     threshold: float
+    low: float | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TextModel:
@@ -62,6 +66,7 @@ class TextModel:
             weights={f: (float(idf[f]), float(coef[f])) for f in idf},
             intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
+            low=float(data["low"]) if data.get("low") is not None else None,
         )
 
     @classmethod

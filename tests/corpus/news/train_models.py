@@ -49,11 +49,12 @@ class Spec:
     yes: str  # the kind it says yes to
     c: float
     threshold: float
+    low: float | None = None  # at or below this probability the answer is a confident no
 
 
 SPECS = (
     Spec("promo", ("rule", "notice", "news", "promo"), "promo", 100.0, 0.7),
-    Spec("news", ("rule", "news"), "news", 30.0, 0.6),
+    Spec("news", ("rule", "news"), "news", 30.0, 0.6, low=0.2),
 )
 
 
@@ -136,6 +137,7 @@ def train(spec: Spec, out: Path) -> None:
             "kinds": list(spec.kinds),
         },
         "threshold": spec.threshold,
+        "low": spec.low,
         "intercept": float(model.intercept_[0]),
         "idf": {f: float(vectorizer.idf_[vocabulary[f]]) for f in names},
         "coef": {f: float(coef[vocabulary[f]]) for f in names},
