@@ -286,10 +286,12 @@ def test_report_both_parts(outcomes: dict[str, list[Outcome]]) -> None:
 # items scored category 66.4 %, promo recall 11/30, dates 87.9 %. The news model (data/models/
 # news.json) is trained on the tuning part's rules and news: the tuning part's news high (1/178
 # since) says nothing of it.
+# The seventh batch (pages7_*.toml, 176 items) the same way; on arrival its 121 tuning items scored
+# category 67.8 %, promo recall 14/39, dates 89.3 %.
 _TUNING_UNMET = {
-    "category": "576/708 (81.4 %): the sixth batch's 107 tuning items 66.4 % on arrival",
-    "promo_recall": "136/155 (87.7 %): the sixth batch's 30 tuning promos 11 on arrival",
-    "dates": "659/708 (93.1 %): the sixth batch's 107 tuning items 87.9 % on arrival",
+    "category": "658/829 (79.4 %): the seventh batch's 121 tuning items 67.8 % on arrival",
+    "promo_recall": "150/194 (77.3 %): the seventh batch's 39 tuning promos 14 on arrival",
+    "dates": "767/829 (92.5 %): the seventh batch's 121 tuning items 89.3 % on arrival",
 }
 
 
@@ -336,7 +338,9 @@ def test_tuning_part_meets_issue_15_targets(outcomes: dict[str, list[Outcome]], 
 # high 8/125, rules high or medium 164/174, promo recall 46/91, rules as promo 2/174, dates
 # 413/455; after the news model (formed on the folds), measured once: news high 6/125 (met), the
 # rest the same; after its second use (what it reads as a rule is one), measured once: rules high
-# or medium 167/174, category 338/455, the rest the same.
+# or medium 167/174, category 338/455, the rest the same. With the seventh batch's 55 held-back
+# items: category 374/510, news high 7/140 (5.0 %, met), rules high or medium 181/189, promo recall
+# 53/105, rules as promo 2/189, dates 462/510.
 _UNMET = ("category", "rule_high_medium", "promo_recall", "dates")
 
 
