@@ -119,18 +119,6 @@ class Classifier:
             urgency = Urgency.HIGH
         return replace(tags, effective_dates=kept, urgency=urgency)
 
-    def _second_opinion(self, verdict: Verdict, news: float, hits: object) -> Verdict:
-        """The news model's say on a new article: coverage the rules call urgent (no watch hit)
-        is medium; one the rules call news that reads as a rule is a rule, medium.
-        """
-        model = self._news_model
-        assert model is not None
-        if verdict.urgency == Urgency.HIGH and not hits and news >= model.threshold:
-            return verdict._replace(urgency=Urgency.MEDIUM)
-        if verdict.nature == Nature.NEWS and model.low is not None and news <= model.low:
-            return Verdict(Nature.RULE, Urgency.MEDIUM)
-        return verdict
-
     def classify(self, change: ChangeText) -> Tags:
         # Each text is folded once (cached); the joins are made of the folded texts.
         body, keyword_pieces, dated_pieces = change.pieces()
@@ -167,7 +155,7 @@ class Classifier:
             reference=reference,
         )
         if feats is not None and self._news_model is not None:
-            verdict = self._second_opinion(verdict, self._news_model.probability(feats), hits)
+            verdict = _news_opinion(verdict, self._news_model, feats, watched=bool(hits))
         dates = _dates_of(verdict.nature, dates, reference)
         if change.kind == CHANGED:
             keyword_tokens = main_tokens + segment(change.removed[:SEGMENT_CHARS])
@@ -196,6 +184,20 @@ class Classifier:
             signature=tuple(signature("", tokens=title_tokens + main_tokens)),
             nature=verdict.nature,
         )
+
+
+def _news_opinion(
+    verdict: Verdict, model: TextModel, feats: list[str], *, watched: bool
+) -> Verdict:
+    """The news model's say on a new article: coverage the rules call urgent (no watch hit) is
+    medium; what the rules call news but reads as a rule is a rule, medium.
+    """
+    news = model.probability(feats)
+    if verdict.urgency == Urgency.HIGH and not watched and news >= model.threshold:
+        return verdict._replace(urgency=Urgency.MEDIUM)
+    if verdict.nature == Nature.NEWS and model.low is not None and news <= model.low:
+        return Verdict(Nature.RULE, Urgency.MEDIUM)
+    return verdict
 
 
 def _dates_of(nature: Nature, dates: tuple[str, ...], reference: date) -> tuple[str, ...]:
