@@ -192,10 +192,14 @@ def _news_opinion(
     """The news model's say on a new article: coverage the rules call urgent (no watch hit) is
     medium; what the rules call news but reads as a rule is a rule, medium.
     """
+    urgent = verdict.urgency == Urgency.HIGH and not watched
+    low = model.low if verdict.nature == Nature.NEWS else None
+    if not urgent and low is None:
+        return verdict  # nothing it could change: no need to read it
     news = model.probability(feats)
-    if verdict.urgency == Urgency.HIGH and not watched and news >= model.threshold:
+    if urgent and news >= model.threshold:
         return verdict._replace(urgency=Urgency.MEDIUM)
-    if verdict.nature == Nature.NEWS and model.low is not None and news <= model.low:
+    if low is not None and news <= low:
         return Verdict(Nature.RULE, Urgency.MEDIUM)
     return verdict
 
