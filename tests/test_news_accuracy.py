@@ -12,6 +12,7 @@ the misses of the tuning part only, and of the held-back part only its counts.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass
@@ -210,6 +211,35 @@ def test_held_back_part_is_at_least_a_third() -> None:
     for kind in KINDS:
         assert any(item["kind"] == kind for item in held), kind
     assert is_held_back("a") == (hashlib.sha1(b"a").hexdigest()[-1] in "012345")
+
+
+def test_second_reading_labels_the_seeded_sample_validly(classifier: Classifier) -> None:
+    """The blind second reading (corpus/news/agreement.py) covers exactly its seeded sample,
+    120 items of each part, with labels of the same vocabulary as the first reading.
+    """
+    second = tomllib.loads((CORPUS_DIR / "agreement" / "second_reading.toml").read_text("utf-8"))
+    labels = {item["id"]: item for item in second["item"]}
+    assert len(labels) == len(second["item"]) == 240
+    sample_ids = sorted(item["id"] for item in _agreement_sample())
+    assert sorted(labels) == sample_ids
+    assert sum(is_held_back(i) for i in labels) == 120
+    known = set(classifier.categories.ids)
+    for item_id, item in labels.items():
+        assert item["categories"], item_id
+        assert set(item["categories"]) <= known, item_id
+        assert item["kind"] in KINDS, item_id
+        assert item["urgency"] in URGENCIES, item_id
+        for day in item["effective_dates"]:
+            assert date.fromisoformat(day).isoformat() == day, item_id
+
+
+def _agreement_sample() -> list[dict[str, Any]]:
+    spec = importlib.util.spec_from_file_location("agreement", CORPUS_DIR / "agreement.py")
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.sample()
 
 
 # -- accuracy ----------------------------------------------------------------------------------
