@@ -213,9 +213,10 @@ def test_held_back_part_is_at_least_a_third() -> None:
     assert is_held_back("a") == (hashlib.sha1(b"a").hexdigest()[-1] in "012345")
 
 
-def test_second_reading_labels_the_seeded_sample_validly(classifier: Classifier) -> None:
+def test_second_and_third_readings_label_the_seeded_sample_validly(classifier: Classifier) -> None:
     """The blind second reading (corpus/news/agreement.py) covers exactly its seeded sample,
-    120 items of each part, with labels of the same vocabulary as the first reading.
+    120 items of each part, with labels of the same vocabulary as the first reading; the third
+    reading decides only items of that sample, each decision naming the reading it upholds.
     """
     second = tomllib.loads((CORPUS_DIR / "agreement" / "second_reading.toml").read_text("utf-8"))
     labels = {item["id"]: item for item in second["item"]}
@@ -231,6 +232,14 @@ def test_second_reading_labels_the_seeded_sample_validly(classifier: Classifier)
         assert item["urgency"] in URGENCIES, item_id
         for day in item["effective_dates"]:
             assert date.fromisoformat(day).isoformat() == day, item_id
+    third = tomllib.loads((CORPUS_DIR / "agreement" / "third_reading.toml").read_text("utf-8"))
+    for item in third["item"]:
+        assert item["id"] in labels, item["id"]
+        decisions = {key: value for key, value in item.items() if key != "id"}
+        assert decisions, item["id"]
+        assert set(decisions) <= {"main_category", "is_ad_or_event", "effective_dates"}, item["id"]
+        assert all(d["upheld"] in ("first", "second", "neither") for d in decisions.values())
+        assert decisions.get("main_category", {"value": "other"})["value"] in known, item["id"]
 
 
 def _agreement_sample() -> list[dict[str, Any]]:

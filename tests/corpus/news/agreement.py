@@ -5,9 +5,11 @@
 
 A second reader labelled a fixed sample of 240 items (120 of each part, drawn with `SEED`) blind:
 given each item's address, title and text and the labelling rules of README.md, never the first
-labels nor PolicyRadar's output (agreement/second_reading.toml). The targets of issue 15 are only
-as meaningful as the labels they are counted on: where two careful readers of the same rules part
-ways, no classifier can be counted right more often than they agree.
+labels nor PolicyRadar's output (agreement/second_reading.toml). Where the two part ways, a third
+reader chose between them, shown as "A" and "B" in random order (agreement/third_reading.toml): how
+often the corpus' own label is the one the rules back. The targets of issue 15 are only as
+meaningful as the labels they are counted on: where two careful readers of the same rules part ways,
+no classifier can be counted right more often than they agree.
 
 Rows marked "(rules applied)" read each reader's categories through the written rule "Promotions
 are `other`", which the second reader did not always apply: that is a slip against a written
@@ -32,6 +34,8 @@ from tests.test_news_accuracy import ITEMS, _change, is_held_back  # noqa: E402
 
 HERE = Path(__file__).parent
 SECOND = HERE / "agreement" / "second_reading.toml"
+THIRD = HERE / "agreement" / "third_reading.toml"
+QUESTIONS = ("main_category", "is_ad_or_event", "effective_dates")
 SEED = 20261207
 PER_PART = 120
 _SHOWN = ("id", "source", "url", "language", "published_at", "title", "text")
@@ -64,6 +68,24 @@ def read_second() -> dict[str, dict[str, Any]]:
         return {item["id"]: item for item in tomllib.load(f)["item"]}
 
 
+def read_third() -> dict[str, dict[str, Any]]:
+    with THIRD.open("rb") as f:
+        return {item["id"]: item for item in tomllib.load(f)["item"]}
+
+
+def decided(first: dict[str, Any], third: dict[str, Any] | None) -> dict[str, Any]:
+    """The labels the rules back: the first reading's, but where the third reader decided."""
+    labels = {
+        "main_category": main_category(first, rules=True),
+        "is_ad_or_event": first["kind"] == "promo",
+        "effective_dates": sorted(first["effective_dates"]),
+    }
+    for question in QUESTIONS:
+        if third and question in third:
+            labels[question] = third[question]["value"]
+    return labels
+
+
 def main_category(labels: dict[str, Any], *, rules: bool) -> str:
     """A reader's main category; with ``rules``, a promotion is `other` as the rules say."""
     return "other" if rules and labels["kind"] == "promo" else labels["categories"][0]
@@ -75,7 +97,7 @@ def _row(name: str, hits: list[bool]) -> str:
 
 
 def table() -> list[str]:
-    second = read_second()
+    second, third = read_second(), read_third()
     first = {item["id"]: item for item in ITEMS}
     classifier = Classifier.load()
     out = []
@@ -84,6 +106,8 @@ def table() -> list[str]:
         a, b = [first[i] for i in ids], [second[i] for i in ids]
         tags = [classifier.classify(_change(first[i])) for i in ids]
         pairs = list(zip(a, b, tags, strict=True))
+        ruled = [decided(first[i], third.get(i)) for i in ids]
+        splits = [third[i] for i in ids if i in third]
         out.append(f"{part}: {len(ids)} items")
         out += [
             _row(
@@ -130,6 +154,26 @@ def table() -> list[str]:
             _row(
                 "effective dates: classifier = second reader",
                 [list(t.effective_dates) == sorted(y["effective_dates"]) for _, y, t in pairs],
+            ),
+        ]
+        for question in QUESTIONS:
+            upheld = [s[question]["upheld"] == "first" for s in splits if question in s]
+            out.append(_row(f"split on {question}: third reader upholds the corpus", upheld))
+        out += [
+            _row(
+                "main category: classifier = decided labels",
+                [t.categories[0] == r["main_category"] for t, r in zip(tags, ruled, strict=True)],
+            ),
+            _row(
+                "ads and events (decided) flagged by the classifier",
+                [t.is_promo for t, r in zip(tags, ruled, strict=True) if r["is_ad_or_event"]],
+            ),
+            _row(
+                "effective dates: classifier = decided labels",
+                [
+                    list(t.effective_dates) == r["effective_dates"]
+                    for t, r in zip(tags, ruled, strict=True)
+                ],
             ),
         ]
     return out
