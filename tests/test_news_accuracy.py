@@ -239,7 +239,8 @@ def test_second_and_third_readings_label_the_seeded_sample_validly(classifier: C
         assert decisions, item["id"]
         assert set(decisions) <= {"main_category", "is_ad_or_event", "effective_dates"}, item["id"]
         assert all(d["upheld"] in ("first", "second", "neither") for d in decisions.values())
-        assert decisions.get("main_category", {"value": "other"})["value"] in known, item["id"]
+        if "main_category" in decisions:
+            assert decisions["main_category"]["value"] in known, item["id"]
 
 
 def _agreement_sample() -> list[dict[str, Any]]:

@@ -63,13 +63,9 @@ def write_sample(directory: Path) -> None:
     (directory / "items.toml").write_text("\n".join(lines), encoding="utf-8")
 
 
-def read_second() -> dict[str, dict[str, Any]]:
-    with SECOND.open("rb") as f:
-        return {item["id"]: item for item in tomllib.load(f)["item"]}
-
-
-def read_third() -> dict[str, dict[str, Any]]:
-    with THIRD.open("rb") as f:
+def read(path: Path) -> dict[str, dict[str, Any]]:
+    """A reading's items by id."""
+    with path.open("rb") as f:
         return {item["id"]: item for item in tomllib.load(f)["item"]}
 
 
@@ -97,14 +93,15 @@ def _row(name: str, hits: list[bool]) -> str:
 
 
 def table() -> list[str]:
-    second, third = read_second(), read_third()
+    second, third = read(SECOND), read(THIRD)
     first = {item["id"]: item for item in ITEMS}
     classifier = Classifier.load()
+    tagged = {i: classifier.classify(_change(first[i])) for i in second}
     out = []
     for part, held in (("tuning part", False), ("held-back part", True), ("both", None)):
         ids = sorted(i for i in second if held is None or is_held_back(i) == held)
         a, b = [first[i] for i in ids], [second[i] for i in ids]
-        tags = [classifier.classify(_change(first[i])) for i in ids]
+        tags = [tagged[i] for i in ids]
         pairs = list(zip(a, b, tags, strict=True))
         ruled = [decided(first[i], third.get(i)) for i in ids]
         splits = [third[i] for i in ids if i in third]
