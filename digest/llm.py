@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from policyradar.text.clean import clean
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from policyradar.config import LlmSettings
     from policyradar.records import Change
@@ -105,8 +105,8 @@ def messages(request: Request, lang: str) -> list[dict[str, str]]:
     ]
 
 
-def reply_text(body: bytes) -> str:
-    """The summary in an OpenAI-style chat reply; LlmError for anything else."""
+def reply_content(body: bytes) -> str:
+    """The message of an OpenAI-style chat reply, as sent; LlmError for anything else."""
     try:
         payload = json.loads(body)
         content = payload["choices"][0]["message"]["content"]
@@ -114,6 +114,12 @@ def reply_text(body: bytes) -> str:
         raise LlmError(f"not a chat completion: {type(exc).__name__}") from None
     if not isinstance(content, str):
         raise LlmError("the reply's content is not text")
+    return content
+
+
+def reply_text(body: bytes) -> str:
+    """The summary in an OpenAI-style chat reply; LlmError for anything else."""
+    content = reply_content(body)
     text = clean(content.strip().strip("\"'“”"))
     if not text:
         raise LlmError("empty reply")
@@ -134,17 +140,24 @@ class ChatClient:
         self.url = settings.base_url.rstrip("/") + "/chat/completions"
         self.api_key = api_key
 
-    def complete(self, chat: list[dict[str, str]], count_call: Any = None) -> str:
-        """The reply to ``chat``: tried ``1 + retries`` times on timeouts, 429/5xx and bad
-        replies; ``count_call()`` is called before each try and returns False when the budget
-        is spent.
+    def complete(
+        self,
+        chat: list[dict[str, str]],
+        count_call: Any = None,
+        *,
+        parse: Callable[[bytes], str] = reply_text,
+        max_tokens: int = MAX_TOKENS,
+    ) -> str:
+        """The reply to ``chat`` as ``parse`` reads it (by default one summary line): tried
+        ``1 + retries`` times on timeouts, 429/5xx and replies ``parse`` refuses (an LlmError);
+        ``count_call()`` is called before each try and returns False when the budget is spent.
         """
         body = json.dumps(
             {
                 "model": self.settings.model,
                 "messages": chat,
                 "temperature": 0,
-                "max_tokens": MAX_TOKENS,
+                "max_tokens": max_tokens,
                 "stream": False,
             },
             ensure_ascii=False,
@@ -160,7 +173,7 @@ class ChatClient:
                 # http(s) only: checked in __init__
                 request = urllib.request.Request(self.url, data=body, headers=headers)  # noqa: S310
                 with _opener().open(request, timeout=self.settings.timeout) as answer:
-                    return reply_text(answer.read(256 * 1024))
+                    return parse(answer.read(256 * 1024))
             except urllib.error.HTTPError as exc:
                 reason = f"HTTP {exc.code}"
                 if exc.code not in (408, 429) and exc.code < 500:
