@@ -129,11 +129,13 @@ def test_a_reading_that_matches_the_labels_scores_every_target_in_full(
     assert KEY not in out
 
 
-def test_readings_are_cached_so_a_second_run_asks_nothing(
+def test_readings_are_cached_so_a_second_run_asks_nothing_even_after_a_cut_line(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first_code, first = run(home, capsys)
     asked = len(Reader.requests)
+    with (home / "cache.jsonl").open("a", encoding="utf-8") as cache:
+        cache.write('{"model": "oracle", "id": "n1-cut-sh')  # a run stopped mid-write
     second_code, second = run(home, capsys)
 
     assert asked == 16

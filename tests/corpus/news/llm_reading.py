@@ -63,6 +63,7 @@ INSTRUCTIONS = (
     ' ["YYYY-MM-DD", ...]}}. Category ids: {ids}.\n\n{rules}'
 )
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def labelling_rules(readme: Path = README) -> str:
@@ -106,11 +107,17 @@ def reading_of(content: str, ids: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(dates, list) or not all(isinstance(d, str) for d in dates):
         raise LlmError("effective_dates: not a list of dates")
     for value in dates:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise LlmError(f"effective_dates: {value!r} is no YYYY-MM-DD date") from None
+        if not _ISO_DATE.fullmatch(value) or not _is_date(value):
+            raise LlmError(f"effective_dates: {value!r} is no YYYY-MM-DD date")
     return {"categories": categories, "kind": kind, "effective_dates": sorted(set(dates))}
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def as_tags(reading: dict[str, Any]) -> Tags:
@@ -139,7 +146,10 @@ def read_cache(path: Path, model: str) -> dict[str, dict[str, Any]]:
         return {}
     found = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a stopped run: that item is asked again
         if entry["model"] == model:
             found[entry["id"]] = entry["reading"]
     return found
