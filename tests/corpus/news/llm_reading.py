@@ -107,12 +107,15 @@ def reading_of(content: str, ids: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(dates, list) or not all(isinstance(d, str) for d in dates):
         raise LlmError("effective_dates: not a list of dates")
     for value in dates:
-        if not _ISO_DATE.fullmatch(value) or not _is_date(value):
+        if not _is_iso_date(value):
             raise LlmError(f"effective_dates: {value!r} is no YYYY-MM-DD date")
     return {"categories": categories, "kind": kind, "effective_dates": sorted(set(dates))}
 
 
-def _is_date(value: str) -> bool:
+def _is_iso_date(value: str) -> bool:
+    """A real calendar date written YYYY-MM-DD (not 20260115, not 2026-02-30)."""
+    if not _ISO_DATE.fullmatch(value):
+        return False
     try:
         date.fromisoformat(value)
     except ValueError:
